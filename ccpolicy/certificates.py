@@ -1,0 +1,160 @@
+"""X.509 rules shared by every TEE plugin: validity windows, issuance, CRLs, pinning.
+
+Time is always an argument.  Expired or not-yet-valid collateral is a
+CollateralError (exit 4) that names the certificate and its window; a bad
+signature or a wrong issuer is a ChainError (exit 3); a revoked serial is a
+RevokedError (exit 3).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.utils import CryptographyDeprecationWarning
+
+from ccpolicy.clock import format_time
+from ccpolicy.errors import (
+    ChainError,
+    CollateralExpiredError,
+    CollateralNotYetValidError,
+    ConfigurationError,
+    RevokedError,
+)
+
+TEST_ROOT_NAME = "ccpolicy test root - not genuine hardware"
+"""Common-name marker of every certificate authority the evidence forge makes."""
+
+
+@contextmanager
+def zero_serials_tolerated() -> Iterator[None]:
+    """AMD's VCEK and VLEK certificates carry serial number 0, which cryptography warns about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        yield
+
+
+def load_certificate(data: bytes) -> x509.Certificate:
+    """Parse one PEM or DER certificate, quietly accepting AMD's serial number 0."""
+    with zero_serials_tolerated():
+        try:
+            if data.lstrip().startswith(b"-----BEGIN"):
+                return x509.load_pem_x509_certificate(data)
+            return x509.load_der_x509_certificate(data)
+        except ValueError as exc:
+            raise ConfigurationError("certificate does not parse", reason="collateral.garbage") from exc
+
+
+def describe(certificate: x509.Certificate) -> str:
+    """A short name for messages: the subject's common name, else the whole subject."""
+    names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    if names:
+        return str(names[0].value)
+    return certificate.subject.rfc4514_string() or "<empty subject>"
+
+
+def check_validity(certificate: x509.Certificate, now: datetime, *, role: str) -> None:
+    """Raise a CollateralError unless ``now`` lies inside the certificate's window."""
+    not_before = certificate.not_valid_before_utc
+    not_after = certificate.not_valid_after_utc
+    window = f"{format_time(not_before)} .. {format_time(not_after)}"
+    if now < not_before:
+        raise CollateralNotYetValidError(
+            f"{role} certificate '{describe(certificate)}' is not valid before {format_time(not_before)} "
+            f"(window {window}, evaluated at {format_time(now)})"
+        )
+    if now > not_after:
+        raise CollateralExpiredError(
+            f"{role} certificate '{describe(certificate)}' expired at {format_time(not_after)} "
+            f"(window {window}, evaluated at {format_time(now)})",
+            hint="pass --at with a time inside the window, or fetch fresh collateral",
+        )
+
+
+def verify_issued_by(certificate: x509.Certificate, issuer: x509.Certificate, *, role: str) -> None:
+    """Check that ``issuer`` issued ``certificate``: names and signature (RSA, RSA-PSS, ECDSA, EdDSA)."""
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except ValueError as exc:
+        raise ChainError(
+            f"{role} certificate '{describe(certificate)}' was not issued by '{describe(issuer)}': {exc}"
+        ) from exc
+    except InvalidSignature as exc:
+        raise ChainError(
+            f"{role} certificate '{describe(certificate)}' has a signature that '{describe(issuer)}' did not make"
+        ) from exc
+    except TypeError as exc:
+        raise ChainError(f"{role} certificate '{describe(certificate)}' uses an unsupported signature: {exc}") from exc
+
+
+def verify_chain(
+    chain: Sequence[x509.Certificate], anchors: Iterable[x509.Certificate], now: datetime, *, roles: Sequence[str]
+) -> x509.Certificate:
+    """Verify ``chain`` (leaf first, each issued by the next) up to one of ``anchors``.
+
+    The last certificate of ``chain`` must itself be one of the anchors (compared
+    by DER bytes, i.e. pinned) or be issued by one.  Every certificate, anchor
+    included, must be valid at ``now``.  Returns the anchor used.
+    """
+    if len(roles) != len(chain):
+        raise ValueError("one role name per chain element")
+    for certificate, issuer, role in zip(chain, chain[1:], roles, strict=False):
+        check_validity(certificate, now, role=role)
+        verify_issued_by(certificate, issuer, role=role)
+    top, top_role = chain[-1], roles[-1]
+    check_validity(top, now, role=top_role)
+    pinned = {fingerprint(anchor): anchor for anchor in anchors}
+    anchor = pinned.get(fingerprint(top))
+    if anchor is not None:
+        verify_issued_by(anchor, anchor, role=top_role)
+        return anchor
+    for anchor in pinned.values():
+        if anchor.subject == top.issuer:
+            check_validity(anchor, now, role="root")
+            verify_issued_by(top, anchor, role=top_role)
+            verify_issued_by(anchor, anchor, role="root")
+            return anchor
+    raise ChainError(f"{top_role} certificate '{describe(top)}' does not chain to a pinned root")
+
+
+def check_revocation(
+    certificate: x509.Certificate, crl: x509.CertificateRevocationList, issuer: x509.Certificate, now: datetime
+) -> None:
+    """Verify the CRL (issuer signature, window at ``now``) and that ``certificate`` is not on it."""
+    if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+        raise ChainError(f"CRL is not signed by '{describe(issuer)}'")
+    this_update = crl.last_update_utc
+    next_update = crl.next_update_utc
+    window = f"{format_time(this_update)} .. {format_time(next_update) if next_update else 'open'}"
+    if now < this_update:
+        raise CollateralNotYetValidError(
+            f"CRL of '{describe(issuer)}' is not valid before {format_time(this_update)} (window {window})"
+        )
+    if next_update is None or now > next_update:
+        raise CollateralExpiredError(
+            f"CRL of '{describe(issuer)}' is outside its window {window} at {format_time(now)}",
+            hint="fetch a current CRL",
+        )
+    if crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+        raise RevokedError(f"certificate '{describe(certificate)}' (serial {certificate.serial_number:#x}) is revoked")
+
+
+def fingerprint(certificate: x509.Certificate) -> bytes:
+    """SHA-256 over the DER encoding."""
+    return certificate.fingerprint(hashes.SHA256())
+
+
+def public_key_der(certificate: x509.Certificate) -> bytes:
+    return certificate.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def is_test_root(certificate: x509.Certificate) -> bool:
+    """True for certificate authorities made by ccpolicy's evidence forge."""
+    return TEST_ROOT_NAME in describe(certificate)

@@ -1,0 +1,99 @@
+"""Claims: what verified evidence says, normalized across TEEs.
+
+A TEE plugin returns :class:`Claims`; the host adds freshness and the evaluation
+time and turns them into the Rego input document (see ``to_input_document``).
+Binary values stay ``bytes`` here and become lowercase hex only in JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ccpolicy.clock import format_time
+
+JsonValue = Any
+"""A value that :func:`to_json_value` can turn into JSON."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TcbClaims:
+    """Trusted computing base status, as far as the evidence and collateral tell it."""
+
+    status: str | None = None
+    """Vendor TCB status (``UpToDate``, ``OutOfDate``, ...) or None when not appraised by the plugin."""
+    components: Mapping[str, int] = field(default_factory=dict)
+    date: str | None = None
+    advisories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceClaims:
+    """The normalized part of the claims: the same keys for every TEE where meaningful."""
+
+    platform: Mapping[str, str]
+    measurements: Mapping[str, bytes]
+    signer: bytes | None
+    debug: bool
+    tcb: TcbClaims
+    report_data: bytes
+    """The field the relying party's nonce is compared with (zero-padded)."""
+    identity: Mapping[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollateralStatus:
+    """Where collateral came from and how long the verdict can stand on it."""
+
+    source: str
+    """``offline``, ``kds``, ``pcs``, ``embedded`` or ``test-root``."""
+    not_after: datetime | None
+    """The earliest end of validity of any collateral item used."""
+    crl_checked: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claims:
+    """Everything a TEE plugin established about one piece of evidence."""
+
+    tee: str
+    evidence: EvidenceClaims
+    vendor: Mapping[str, JsonValue]
+    """Every vendor field, typed; serialized under the key ``tee`` of the input document."""
+    collateral: CollateralStatus
+
+
+def to_json_value(value: JsonValue) -> JsonValue:
+    """Turn records, bytes, enums and datetimes into JSON-ready values."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, enum.Enum):
+        return to_json_value(value.value)
+    if isinstance(value, datetime):
+        return format_time(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, Sequence | set | frozenset):
+        return [to_json_value(v) for v in value]
+    raise TypeError(f"cannot serialize {type(value).__name__} into claims")
+
+
+def to_input_document(claims: Claims, *, now: datetime, nonce_verified: bool | None) -> dict[str, JsonValue]:
+    """The Rego input document of DESIGN.md."""
+    evidence = to_json_value(claims.evidence)
+    evidence["nonce_verified"] = nonce_verified
+    return {
+        "tee": claims.tee,
+        "evidence": evidence,
+        claims.tee: to_json_value(claims.vendor),
+        "collateral": to_json_value(claims.collateral),
+        "now": format_time(now),
+    }

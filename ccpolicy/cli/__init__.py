@@ -1,0 +1,1 @@
+"""The ``ccpolicy`` command line: parse arguments, call the API, print."""

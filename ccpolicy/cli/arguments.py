@@ -1,0 +1,39 @@
+"""Argument types shared by commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+
+from ccpolicy.clock import parse_time
+from ccpolicy.errors import CcpolicyError
+
+UNSAFE_TEST_ROOT_WARNING = (
+    "WARNING: --trust-test-root accepts evidence signed by the ccpolicy test root, which is NOT genuine "
+    "hardware. Use it only for tests, never in production."
+)
+
+
+def time_argument(text: str) -> datetime:
+    try:
+        return parse_time(text)
+    except CcpolicyError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
+
+
+def hex_argument(text: str) -> bytes:
+    try:
+        return bytes.fromhex(text.removeprefix("0x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not hexadecimal") from exc
+
+
+def evaluation_time(args: argparse.Namespace) -> datetime:
+    """``--at`` when given; the wall clock is read here, in the CLI, and nowhere in verification."""
+    at: datetime | None = args.at
+    return at if at is not None else datetime.now(timezone.utc)
+
+
+def warn_unsafe_test_root() -> None:
+    print(UNSAFE_TEST_ROOT_WARNING, file=sys.stderr)

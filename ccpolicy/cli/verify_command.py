@@ -1,0 +1,111 @@
+"""``ccpolicy verify``: verify evidence files and appraise them with a policy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
+from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_text
+from ccpolicy.collateral import load_collateral
+from ccpolicy.ear import load_signing_key, sign_jwt
+from ccpolicy.errors import ConfigurationError
+from ccpolicy.host import PluginHost
+from ccpolicy.pipeline import AttestationVerifier, Outcome
+
+MAX_EVIDENCE_BYTES = 16 * 1024 * 1024
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("verify", help="verify evidence and appraise it with a Rego policy")
+    parser.add_argument("evidence", nargs="+", type=Path, metavar="EVIDENCE")
+    parser.add_argument("--tee", help="TEE id of the evidence (default: detect)")
+    parser.add_argument(
+        "--collateral",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="collateral file or directory (repeatable)",
+    )
+    parser.add_argument("--at", type=time_argument, metavar="RFC3339", help="evaluation time (default: now)")
+    parser.add_argument("--nonce", type=hex_argument, metavar="HEX", help="nonce the report data must carry")
+    parser.add_argument(
+        "--policy",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE_OR_DIR",
+        help="Rego policy (default: the TEE's default policy)",
+    )
+    parser.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="JSON reference values merged into data (repeatable)",
+    )
+    parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
+    parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
+    parser.add_argument("--format", choices=["text", "json", "ear"], default="text")
+    parser.add_argument("--sign-key", type=Path, metavar="PEM", help="EC P-256/P-384 key: --format ear prints a JWT")
+    parser.add_argument(
+        "--trust-test-root",
+        action="store_true",
+        help="UNSAFE: accept evidence signed by the ccpolicy forge's test root",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.trust_test_root:
+        warn_unsafe_test_root()
+    if args.sign_key and args.format != "ear":
+        raise ConfigurationError("--sign-key goes with --format ear")
+    signing_key = load_signing_key(args.sign_key) if args.sign_key else None
+    collateral = load_collateral(args.collateral)
+    verifier = AttestationVerifier(
+        PluginHost.load(), engine=args.engine, policy_paths=args.policy, data_paths=args.data, query=args.query
+    )
+    now = evaluation_time(args)
+    worst = 0
+    for path in args.evidence:
+        outcome = verifier.verify(
+            read_evidence(path),
+            now=now,
+            collateral=collateral,
+            source=str(path),
+            tee=args.tee,
+            nonce=args.nonce,
+            unsafe_trust_test_root=args.trust_test_root,
+        )
+        print_outcome(outcome, args.format, signing_key)
+        worst = max(worst, outcome.exit_code)
+    return worst
+
+
+def read_evidence(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_EVIDENCE_BYTES:
+            raise ConfigurationError(f"evidence file {path} is larger than 16 MiB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read evidence file {path}: {exc.strerror}") from exc
+
+
+def print_outcome(outcome: Outcome, output_format: str, signing_key: Any) -> None:
+    if output_format == "json":
+        print(json.dumps(outcome_as_json(outcome), sort_keys=True))
+    elif output_format == "ear":
+        if outcome.result is None:
+            print(outcome_as_text(outcome), file=sys.stderr)
+        elif signing_key is not None:
+            print(sign_jwt(outcome.result, signing_key))
+        else:
+            print(json.dumps(outcome.result, sort_keys=True))
+    else:
+        print(outcome_as_text(outcome))

@@ -1,0 +1,1 @@
+"""Policy engines built into ccpolicy."""

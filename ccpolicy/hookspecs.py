@@ -1,0 +1,47 @@
+"""Hook specifications: what a ccpolicy plugin can provide.
+
+Every hook returns a sequence of objects that identify themselves; the host
+flattens the answers of all plugins, rejects duplicate keys, and drives the
+objects itself.  No security decision depends on plugin order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pluggy
+
+from ccpolicy.comparison.backend import ComparisonBackend
+from ccpolicy.interfaces import EvidenceForge, PolicyEngine, TeeVerifier
+
+PROJECT_NAME = "ccpolicy"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def ccpolicy_tee_verifiers() -> Sequence[TeeVerifier]:
+    """Verifiers for attestation evidence, one per TEE id (``snp``, ``tdx``, ...).
+
+    Each ``tee_id`` and each media type may be provided by one plugin only.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_evidence_forges() -> Sequence[EvidenceForge]:
+    """Forges that make test evidence in a TEE's real format under a ccpolicy test root."""
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_policy_engines() -> Sequence[PolicyEngine]:
+    """Rego policy engines, by ``name`` (``regorus`` is built in)."""
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
+    """Backends that run the reference workloads (FHE, MPC, ZKP, TEE model, ...), by ``name``."""
+    raise NotImplementedError

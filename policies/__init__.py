@@ -1,0 +1,1 @@
+"""Default Rego appraisal policies shipped with ccpolicy: ``<tee>/`` per TEE and ``lib/`` shared."""

@@ -1,0 +1,148 @@
+package ccpolicy.snp_test
+
+import rego.v1
+
+import data.ccpolicy.snp
+
+measurement := "a1f3930413247bb38cfc171579ea3c12d5fe4901f0c792f63fd75d98f1ef827c23500644e0e692e6be917f9050d3d38c"
+
+tcb := {"boot_loader": 3, "tee": 0, "snp": 8, "microcode": 115}
+
+good_input := {
+	"tee": "snp",
+	"evidence": {
+		"measurements": {"launch": measurement},
+		"debug": false,
+		"nonce_verified": true,
+	},
+	"snp": {
+		"policy": {"debug": false, "migrate_ma": false, "smt": true, "abi_major": 0, "abi_minor": 31},
+		"platform_info": {"smt_enabled": true},
+		"vmpl": 0,
+		"guest_svn": 4,
+		"reported_tcb": tcb,
+		"committed_tcb": tcb,
+	},
+}
+
+good_data := {
+	"measurements": [upper(measurement)],
+	"allow_debug": false,
+	"allow_migration_agent": false,
+	"allow_smt": true,
+	"allowed_vmpls": [0],
+	"min_abi": {"major": 0, "minor": 0},
+	"min_guest_svn": 0,
+	"min_tcb": {"boot_loader": 3, "tee": 0, "snp": 8, "microcode": 115},
+	"require_freshness": true,
+}
+
+result_for(input_doc, ref) := result if {
+	result := snp.result with input as input_doc with data.snp as ref
+}
+
+rules_of(result) := {r.rule | some r in result.reasons}
+
+test_good_evidence_is_affirmed if {
+	result := result_for(good_input, good_data)
+	count(result.reasons) == 0
+	result.trust_vector == {
+		"instance-identity": 2, "configuration": 2, "executables": 3,
+		"hardware": 2, "runtime-opaque": 2,
+	}
+}
+
+test_debug_is_contraindicated if {
+	result := result_for(json.patch(good_input, [{"op": "replace", "path": "/snp/policy/debug", "value": true}]), good_data)
+	rules_of(result) == {"snp.debug_forbidden"}
+	result.trust_vector.configuration == 96
+}
+
+test_debug_allowed_by_data if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/snp/policy/debug", "value": true}])
+	result := result_for(doc, object.union(good_data, {"allow_debug": true}))
+	count(result.reasons) == 0
+}
+
+test_migration_agent_is_contraindicated if {
+	result := result_for(json.patch(good_input, [{"op": "replace", "path": "/snp/policy/migrate_ma", "value": true}]), good_data)
+	rules_of(result) == {"snp.migration_agent_forbidden"}
+	result.trust_vector.configuration == 96
+}
+
+test_smt_forbidden_by_data if {
+	result := result_for(good_input, object.union(good_data, {"allow_smt": false}))
+	rules_of(result) == {"snp.smt_forbidden"}
+	result.trust_vector.configuration == 32
+}
+
+test_vmpl_not_allowed if {
+	result := result_for(json.patch(good_input, [{"op": "replace", "path": "/snp/vmpl", "value": 2}]), good_data)
+	rules_of(result) == {"snp.vmpl_allowed"}
+}
+
+test_abi_below_minimum if {
+	result := result_for(good_input, object.union(good_data, {"min_abi": {"major": 1, "minor": 0}}))
+	rules_of(result) == {"snp.minimum_abi"}
+}
+
+test_abi_minor_compared_within_major if {
+	result := result_for(good_input, object.union(good_data, {"min_abi": {"major": 0, "minor": 31}}))
+	count(result.reasons) == 0
+}
+
+test_guest_svn_below_minimum if {
+	result := result_for(good_input, object.union(good_data, {"min_guest_svn": 5}))
+	rules_of(result) == {"snp.minimum_guest_svn"}
+}
+
+test_reported_tcb_below_minimum if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/snp/reported_tcb/snp", "value": 7}])
+	result := result_for(doc, good_data)
+	[r.claim | some r in result.reasons] == ["snp.reported_tcb.snp"]
+	result.trust_vector.hardware == 32
+}
+
+test_committed_tcb_below_minimum if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/snp/committed_tcb/microcode", "value": 114}])
+	result := result_for(doc, good_data)
+	[r.claim | some r in result.reasons] == ["snp.committed_tcb.microcode"]
+}
+
+test_turin_fmc_checked_only_when_reported if {
+	ref := object.union(good_data, {"min_tcb": object.union(good_data.min_tcb, {"fmc": 1})})
+	count(result_for(good_input, ref).reasons) == 0
+	turin := json.patch(good_input, [
+		{"op": "add", "path": "/snp/reported_tcb/fmc", "value": 0},
+		{"op": "add", "path": "/snp/committed_tcb/fmc", "value": 1},
+	])
+	[r.claim | some r in result_for(turin, ref).reasons] == ["snp.reported_tcb.fmc"]
+}
+
+test_unknown_measurement_is_unrecognized if {
+	result := result_for(good_input, object.union(good_data, {"measurements": []}))
+	rules_of(result) == {"snp.measurement_known"}
+	result.trust_vector.executables == 33
+}
+
+test_freshness_required_without_nonce if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/evidence/nonce_verified", "value": null}])
+	result := result_for(doc, good_data)
+	rules_of(result) == {"snp.freshness_required"}
+	result.trust_vector["instance-identity"] == 97
+}
+
+test_freshness_not_required if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/evidence/nonce_verified", "value": null}])
+	count(result_for(doc, object.union(good_data, {"require_freshness": false})).reasons) == 0
+}
+
+test_worst_value_wins if {
+	doc := json.patch(good_input, [
+		{"op": "replace", "path": "/snp/policy/debug", "value": true},
+		{"op": "replace", "path": "/snp/vmpl", "value": 3},
+	])
+	result := result_for(doc, good_data)
+	rules_of(result) == {"snp.debug_forbidden", "snp.vmpl_allowed"}
+	result.trust_vector.configuration == 96
+}
