@@ -76,8 +76,26 @@ def check_validity(certificate: x509.Certificate, now: datetime, *, role: str) -
         )
 
 
+_VERIFIED_ISSUANCES: dict[tuple[bytes, bytes], None] = {}
+_VERIFIED_ISSUANCES_LIMIT = 4096
+
+
 def verify_issued_by(certificate: x509.Certificate, issuer: x509.Certificate, *, role: str) -> None:
-    """Check that ``issuer`` issued ``certificate``: names and signature (RSA, RSA-PSS, ECDSA, EdDSA)."""
+    """Check that ``issuer`` issued ``certificate``: names and signature (RSA, RSA-PSS, ECDSA, EdDSA).
+
+    A signature that verified once is remembered by the two certificates' fingerprints, so warm
+    collateral costs no public-key operation; validity windows are never cached.
+    """
+    pair = (fingerprint(certificate), fingerprint(issuer))
+    if pair in _VERIFIED_ISSUANCES:
+        return
+    _verify_issuance(certificate, issuer, role=role)
+    if len(_VERIFIED_ISSUANCES) >= _VERIFIED_ISSUANCES_LIMIT:
+        _VERIFIED_ISSUANCES.clear()
+    _VERIFIED_ISSUANCES[pair] = None
+
+
+def _verify_issuance(certificate: x509.Certificate, issuer: x509.Certificate, *, role: str) -> None:
     try:
         certificate.verify_directly_issued_by(issuer)
     except ValueError as exc:

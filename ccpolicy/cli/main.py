@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from ccpolicy import __version__
-from ccpolicy.cli import forge_command, plugins_command, verify_command
+from ccpolicy.cli import forge_command, plugins_command, policy_test_command, verify_command
 from ccpolicy.errors import CcpolicyError
 
-COMMANDS = (plugins_command, verify_command, forge_command)
+INTERNAL_ERROR_EXIT = 6
+COMMANDS = (plugins_command, verify_command, policy_test_command, forge_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if os.environ.get("CCPOLICY_DEBUG"):
+            raise
+        print(
+            f"ccpolicy: internal error: {type(exc).__name__}: {exc} (set CCPOLICY_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR_EXIT
     return code
 
 

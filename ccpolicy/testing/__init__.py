@@ -8,8 +8,9 @@ subclasses to check the plugin against the host's contract.
 
 from __future__ import annotations
 
+from ccpolicy.evidence_cases import vectors_root
 from ccpolicy.testing.conformance import ConformanceCase, TeeVerifierConformance, no_network
-from ccpolicy.testing.fixtures import ccpolicy_host_factory, ccpolicy_vectors, vectors_root
+from ccpolicy.testing.fixtures import ccpolicy_host_factory, ccpolicy_vectors
 
 __all__ = [
     "ConformanceCase",

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from ccpolicy.evidence_cases import vectors_root
 from ccpolicy.host import PluginHost, build_plugin_manager
-
-
-def vectors_root() -> Path:
-    """``$CCPOLICY_VECTORS``, else ``../shared/vectors`` beside the working directory's checkout."""
-    configured = os.environ.get("CCPOLICY_VECTORS")
-    if configured:
-        return Path(configured)
-    return Path.cwd().resolve().parent / "shared" / "vectors"
 
 
 @pytest.fixture(scope="session")

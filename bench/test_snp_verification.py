@@ -1,0 +1,90 @@
+"""SEV-SNP verification cost on real Milan reports, next to its floor measured in the same run.
+
+The floor is one bare ECDSA P-384/SHA-384 verification of the report signature with the VCEK key:
+no TEE verifier can do less.  Ratios: ``pytest bench/test_snp_verification.py --benchmark-only``
+and compare each mean with ``test_floor_ecdsa_p384``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from ccpolicy.certificates import load_certificate
+from ccpolicy.collateral import load_collateral
+from ccpolicy.host import PluginHost
+from ccpolicy.interfaces import VerificationContext
+from ccpolicy.pipeline import AttestationVerifier
+
+NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
+SIGNED_END = 0x2A0
+CASES = {
+    "milan-v2-vcek": ("trustee_report_milan_v2_vcek.bin", ["trustee_vcek_milan.der", "ask_ark_milan.pem"]),
+    "milan-v3-vlek": ("trustee_report_milan_v3_vlek.bin", ["trustee_vlek_milan.der", "ask_ark_milan_vlek.pem"]),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def case(request: pytest.FixtureRequest, vectors: Path) -> dict[str, object]:
+    report_name, collateral_names = CASES[request.param]
+    report = (vectors / "snp" / report_name).read_bytes()
+    collateral = load_collateral([vectors / "snp" / name for name in collateral_names])
+    leaf = load_certificate((vectors / "snp" / collateral_names[0]).read_bytes())
+    measurement = report[0x90:0xC0].hex()
+    return {"report": report, "collateral": collateral, "leaf": leaf, "measurement": measurement}
+
+
+@pytest.fixture(scope="module")
+def host() -> PluginHost:
+    return PluginHost.load()
+
+
+def test_floor_ecdsa_p384(benchmark, case: dict[str, object]) -> None:
+    report = case["report"]
+    assert isinstance(report, bytes)
+    r = int.from_bytes(report[0x2A0:0x2E8], "little")
+    s = int.from_bytes(report[0x2E8:0x330], "little")
+    signature = encode_dss_signature(r, s)
+    public_key = case["leaf"].public_key()
+    assert isinstance(public_key, ec.EllipticCurvePublicKey)
+    benchmark(public_key.verify, signature, report[:SIGNED_END], ec.ECDSA(hashes.SHA384()))
+
+
+def test_parse(benchmark, case: dict[str, object], host: PluginHost) -> None:
+    verifier = host.verifier("snp")
+    benchmark(verifier.parse, case["report"])
+
+
+def test_verify_warm(benchmark, case: dict[str, object], host: PluginHost) -> None:
+    verifier = host.verifier("snp")
+    report = verifier.parse(case["report"])
+    context = VerificationContext(now=NOW, collateral=case["collateral"])
+    verifier.verify(report, context)
+    benchmark(verifier.verify, report, context)
+
+
+def test_appraise(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+    pipeline = pipeline_with_reference(host, case, tmp_path_factory)
+    outcome = pipeline.verify(case["report"], now=NOW, collateral=case["collateral"])
+    assert outcome.exit_code == 0, outcome
+    assert outcome.input_document is not None
+    benchmark(pipeline.appraise, "snp", outcome.input_document)
+
+
+def test_whole_verify_warm(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+    pipeline = pipeline_with_reference(host, case, tmp_path_factory)
+    arguments = {"now": NOW, "collateral": case["collateral"]}
+    assert pipeline.verify(case["report"], **arguments).exit_code == 0
+    outcome = benchmark(pipeline.verify, case["report"], **arguments)
+    assert outcome.exit_code == 0
+
+
+def pipeline_with_reference(host: PluginHost, case: dict[str, object], tmp_path_factory) -> AttestationVerifier:
+    data = tmp_path_factory.mktemp("refs") / "refs.json"
+    data.write_text(f'{{"snp": {{"measurements": ["{case["measurement"]}"], "allowed_vmpls": [0, 1]}}}}')
+    return AttestationVerifier(host, data_paths=[data])
