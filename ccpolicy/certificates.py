@@ -116,28 +116,40 @@ def verify_chain(
     """Verify ``chain`` (leaf first, each issued by the next) up to one of ``anchors``.
 
     The last certificate of ``chain`` must itself be one of the anchors (compared
-    by DER bytes, i.e. pinned) or be issued by one.  Every certificate, anchor
-    included, must be valid at ``now``.  Returns the anchor used.
+    by DER bytes, i.e. pinned) or be issued by one.  Signatures are checked first;
+    then every certificate, anchor included, must be valid at ``now``.  Returns the
+    anchor used.
     """
     if len(roles) != len(chain):
         raise ValueError("one role name per chain element")
     for certificate, issuer, role in zip(chain, chain[1:], roles, strict=False):
-        check_validity(certificate, now, role=role)
         verify_issued_by(certificate, issuer, role=role)
     top, top_role = chain[-1], roles[-1]
-    check_validity(top, now, role=top_role)
+    anchor = _anchor_of(top, top_role, anchors)
+    # Windows after signatures: a certificate with forged dates is a forgery (exit 3), not expired (exit 4).
+    for certificate, role in zip(chain, roles, strict=True):
+        check_validity(certificate, now, role=role)
+    if anchor is not top:
+        check_validity(anchor, now, role="root")
+    return anchor
+
+
+def _anchor_of(top: x509.Certificate, role: str, anchors: Iterable[x509.Certificate]) -> x509.Certificate:
+    """The pinned anchor that is ``top`` itself (same DER) or that issued it, with signatures checked."""
     pinned = {fingerprint(anchor): anchor for anchor in anchors}
     anchor = pinned.get(fingerprint(top))
     if anchor is not None:
-        verify_issued_by(anchor, anchor, role=top_role)
-        return anchor
+        verify_issued_by(anchor, anchor, role=role)
+        return top
     for anchor in pinned.values():
         if anchor.subject == top.issuer:
-            check_validity(anchor, now, role="root")
-            verify_issued_by(top, anchor, role=top_role)
+            verify_issued_by(top, anchor, role=role)
             verify_issued_by(anchor, anchor, role="root")
             return anchor
-    raise ChainError(f"{top_role} certificate '{describe(top)}' does not chain to a pinned root")
+    hint = None
+    if TEST_ROOT_NAME in top.issuer.rfc4514_string() or is_test_root(top):
+        hint = "it chains to the ccpolicy test root (forged evidence); pass --trust-test-root in tests only"
+    raise ChainError(f"{role} certificate '{describe(top)}' does not chain to a pinned root", hint=hint)
 
 
 def check_revocation(

@@ -7,6 +7,7 @@ import json
 from ccpolicy.appraisal import Reason
 from ccpolicy.claims import JsonValue, to_json_value
 from ccpolicy.pipeline import Outcome
+from ccpolicy.policy_tests import TestOutcome
 
 
 def outcome_as_json(outcome: Outcome) -> dict[str, JsonValue]:
@@ -57,3 +58,25 @@ def describe_reason(reason: Reason) -> str:
     if reason.expected is not None:
         text += f"; expected {json.dumps(reason.expected)}"
     return text + ")"
+
+
+def outcome_as_test(outcome: Outcome) -> TestOutcome:
+    """One evidence file as a test case: it passes when the evidence verified and the policy affirmed it."""
+    if outcome.error is not None:
+        message = f"exit {outcome.exit_code}: {outcome.error.diagnostics()}"
+    elif outcome.exit_code != 0 and outcome.appraisal is not None:
+        reasons = "; ".join(describe_reason(reason) for reason in outcome.appraisal.reasons)
+        message = (
+            f"exit {outcome.exit_code}: appraisal {outcome.appraisal.status.value}: {reasons or 'no affirming claim'}"
+        )
+    else:
+        message = ""
+    return TestOutcome(
+        kind="verify",
+        suite=outcome.tee or "unknown",
+        name=outcome.source,
+        file=outcome.source,
+        line=1,
+        passed=outcome.exit_code == 0,
+        message=message,
+    )

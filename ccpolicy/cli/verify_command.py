@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
-from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_text
+from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_test, outcome_as_text
 from ccpolicy.collateral import load_collateral
 from ccpolicy.ear import load_signing_key, sign_jwt
 from ccpolicy.errors import ConfigurationError
 from ccpolicy.host import PluginHost
 from ccpolicy.pipeline import AttestationVerifier, Outcome
+from ccpolicy.result_formats import render
 
 MAX_EVIDENCE_BYTES = 16 * 1024 * 1024
+REPORT_FORMATS = ("junit", "sarif", "github")
+"""Formats that report all evidence files together, one test case / result per file."""
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +54,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
     parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
-    parser.add_argument("--format", choices=["text", "json", "ear"], default="text")
+    parser.add_argument("--format", choices=["text", "json", "ear", *REPORT_FORMATS], default="text")
     parser.add_argument("--sign-key", type=Path, metavar="PEM", help="EC P-256/P-384 key: --format ear prints a JWT")
     parser.add_argument(
         "--trust-test-root",
@@ -73,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     )
     now = evaluation_time(args)
     worst = 0
+    collected = []
     for path in args.evidence:
         outcome = verifier.verify(
             read_evidence(path),
@@ -83,8 +87,13 @@ def run(args: argparse.Namespace) -> int:
             nonce=args.nonce,
             unsafe_trust_test_root=args.trust_test_root,
         )
-        print_outcome(outcome, args.format, signing_key)
+        if args.format in REPORT_FORMATS:
+            collected.append(outcome_as_test(outcome))
+        else:
+            print_outcome(outcome, args.format, signing_key)
         worst = max(worst, outcome.exit_code)
+    if args.format in REPORT_FORMATS:
+        print(render(args.format, collected))
     return worst
 
 

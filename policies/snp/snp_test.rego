@@ -6,7 +6,7 @@ import data.ccpolicy.snp
 
 measurement := "a1f3930413247bb38cfc171579ea3c12d5fe4901f0c792f63fd75d98f1ef827c23500644e0e692e6be917f9050d3d38c"
 
-tcb := {"boot_loader": 3, "tee": 0, "snp": 8, "microcode": 115}
+tcb := {"bl": 3, "tee": 0, "snp": 8, "microcode": 115, "fmc": null}
 
 good_input := {
 	"tee": "snp",
@@ -33,7 +33,7 @@ good_data := {
 	"allowed_vmpls": [0],
 	"min_abi": {"major": 0, "minor": 0},
 	"min_guest_svn": 0,
-	"min_tcb": {"boot_loader": 3, "tee": 0, "snp": 8, "microcode": 115},
+	"min_tcb": {"bl": 3, "tee": 0, "snp": 8, "microcode": 115},
 	"require_freshness": true,
 }
 
@@ -113,8 +113,8 @@ test_turin_fmc_checked_only_when_reported if {
 	ref := object.union(good_data, {"min_tcb": object.union(good_data.min_tcb, {"fmc": 1})})
 	count(result_for(good_input, ref).reasons) == 0
 	turin := json.patch(good_input, [
-		{"op": "add", "path": "/snp/reported_tcb/fmc", "value": 0},
-		{"op": "add", "path": "/snp/committed_tcb/fmc", "value": 1},
+		{"op": "replace", "path": "/snp/reported_tcb/fmc", "value": 0},
+		{"op": "replace", "path": "/snp/committed_tcb/fmc", "value": 1},
 	])
 	[r.claim | some r in result_for(turin, ref).reasons] == ["snp.reported_tcb.fmc"]
 }

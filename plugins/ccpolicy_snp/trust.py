@@ -1,0 +1,302 @@
+"""Which AMD certificates endorse a report, and whether they chain to a pinned ARK at ``now``.
+
+Selection is by content, never by file name:
+
+* VCEK (SIGNING_KEY 0): a certificate with CN ``SEV-VCEK`` whose hwID extension equals the report's
+  CHIP_ID. Milan and Genoa hwIDs are the 64 bytes of CHIP_ID; a Turin hwID is 8 bytes, which must
+  equal CHIP_ID[0:8] with the remaining 56 bytes of CHIP_ID zero (AMD's Turin rule: KDS indexes
+  Turin VCEKs by the first 8 bytes). A report whose CHIP_ID is masked (all zero) is matched by TCB only.
+* VLEK (SIGNING_KEY 1): a certificate with CN ``SEV-VLEK`` (VLEKs carry no hwID).
+* Its TCB extensions (bl, tee, snp, microcode, and fmc on Turin) must equal REPORTED_TCB; a certificate
+  for the right chip at another TCB is a BindingError naming both TCBs.
+* ASK (CN ``SEV-<product>``) or ASVK (``SEV-VLEK-<product>``): the certificate whose subject is the
+  leaf's issuer. The chain leaf -> ASK/ASVK -> ARK is verified with ccpolicy.certificates.verify_chain,
+  every window at ``now``, against the embedded ARKs (plus forge test roots only when
+  VerificationContext.unsafe_trust_test_root is set).
+* CRLs in the collateral issued by the ARK (AMD's KDS ``crl``) or by the ASK are checked when present.
+
+The chain is verified before the leaf's claims (TCB, hwID size, product) are compared with the report,
+so a certificate under an untrusted root is a ChainError whatever it claims. (Validity windows are
+checked by verify_chain before signatures, so an expired certificate under an untrusted root is
+reported as expired.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from ccpolicy.certificates import check_revocation, describe, fingerprint, is_test_root, verify_chain
+from ccpolicy.collateral import CollateralStore
+from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, SignatureError
+from ccpolicy.interfaces import VerificationContext
+from ccpolicy_snp.amd_roots import pinned_roots
+from ccpolicy_snp.kds import TURIN_HWID_SIZE, cert_chain_url, vcek_url
+from ccpolicy_snp.kds_extensions import EndorsementExtensions, read_endorsement_extensions
+from ccpolicy_snp.key_info import SigningKey
+from ccpolicy_snp.product import SevProduct
+from ccpolicy_snp.report import SnpReport
+from ccpolicy_snp.report_signature import signature_verifies
+from ccpolicy_snp.tcb import TcbVersion
+
+LEAF_COMMON_NAMES = {SigningKey.VCEK: "SEV-VCEK", SigningKey.VLEK: "SEV-VLEK"}
+INTERMEDIATE_PREFIXES = {SigningKey.VCEK: "SEV-", SigningKey.VLEK: "SEV-VLEK-"}
+INTERMEDIATE_ROLES = {SigningKey.VCEK: "ASK", SigningKey.VLEK: "ASVK"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endorsement:
+    """The verified certificate chain behind one report."""
+
+    signing_key: SigningKey
+    leaf: x509.Certificate
+    """The VCEK or VLEK."""
+    leaf_extensions: EndorsementExtensions
+    intermediate: x509.Certificate
+    """The ASK or ASVK."""
+    root: x509.Certificate
+    """The ARK the chain ends in."""
+    product: SevProduct
+    test_root: bool
+    """True when the root is a ccpolicy forge test root (accepted only with unsafe_trust_test_root)."""
+    crl_checked: bool
+    not_after: datetime
+    """The earliest end of validity of the certificates and CRLs used."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Candidate:
+    certificate: x509.Certificate
+    extensions: EndorsementExtensions
+
+
+def endorse_report(report: SnpReport, context: VerificationContext) -> Endorsement:
+    """Find and verify the chain that endorses ``report``'s signing key. Does not check the report signature."""
+    signing_key = report.key_info.signing_key
+    if signing_key is SigningKey.NONE:
+        raise SignatureError("the report says no key signed it (SIGNING_KEY = none); it cannot be verified")
+    candidate, url = _select_leaf(report, context)
+    leaf = candidate.certificate
+    intermediate, product = _select_intermediate(report, leaf, context.collateral)
+
+    roots = pinned_roots()
+    anchors = context.trust_anchors([certificate for _, certificate in roots.values()])
+    leaf_role = signing_key.name
+    intermediate_role = INTERMEDIATE_ROLES[signing_key]
+    root = verify_chain([leaf, intermediate], anchors, context.now, roles=(leaf_role, intermediate_role))
+    pinned = roots.get(fingerprint(root))
+    root_product = pinned[0] if pinned is not None else _test_root_product(root)
+    if root_product is not product:
+        raise ChainError(
+            f"{intermediate_role} '{describe(intermediate)}' is for {product.value}, "
+            f"but the chain ends in '{describe(root)}'"
+        )
+    # Only now that the certificate is trusted are its claims compared with the report.
+    _check_product(report, candidate, product)
+    _check_tcb(report, candidate, url)
+
+    not_after = min(leaf.not_valid_after_utc, intermediate.not_valid_after_utc, root.not_valid_after_utc)
+    crl_checked = False
+    for certificate, issuer in ((intermediate, root), (leaf, intermediate)):
+        crl = _newest_crl(context.collateral, issuer)
+        if crl is None:
+            continue
+        check_revocation(certificate, crl, issuer, context.now)
+        crl_checked = True
+        if crl.next_update_utc is not None:
+            not_after = min(not_after, crl.next_update_utc)
+    return Endorsement(
+        signing_key=signing_key,
+        leaf=leaf,
+        leaf_extensions=candidate.extensions,
+        intermediate=intermediate,
+        root=root,
+        product=product,
+        test_root=pinned is None and is_test_root(root),
+        crl_checked=crl_checked,
+        not_after=not_after,
+    )
+
+
+def hwid_matches(hwid: bytes, chip_id: bytes) -> bool:
+    """AMD's rule: a 64-byte hwID equals CHIP_ID; an 8-byte (Turin) hwID equals CHIP_ID[0:8], the rest zero."""
+    if len(hwid) == len(chip_id):
+        return hwid == chip_id
+    return len(hwid) == TURIN_HWID_SIZE and chip_id[:TURIN_HWID_SIZE] == hwid and not any(chip_id[TURIN_HWID_SIZE:])
+
+
+def tcb_mismatches(extensions: EndorsementExtensions, tcb: TcbVersion) -> list[str]:
+    """How the certificate's TCB extensions differ from ``tcb``; empty when they are equal."""
+    certified = extensions.tcb_components()
+    differences = []
+    for name, level in tcb.components().items():
+        if certified.get(name) != level:
+            shown = certified.get(name)
+            differences.append(f"{name} {shown if shown is not None else 'absent'} != {level}")
+    if tcb.fmc is None and extensions.fmc is not None:
+        differences.append(f"fmc {extensions.fmc} certified, but the report's TCB layout has no FMC")
+    return differences
+
+
+def _select_leaf(report: SnpReport, context: VerificationContext) -> tuple[_Candidate, str]:
+    signing_key = report.key_info.signing_key
+    common_name = LEAF_COMMON_NAMES[signing_key]
+    candidates = _unique(
+        _Candidate(certificate=certificate, extensions=extensions)
+        for certificate in _certificates(context.collateral)
+        if describe(certificate) == common_name
+        for extensions in _extensions_or_none(certificate)
+    )
+    tcb = report.reported_tcb
+    if signing_key is SigningKey.VCEK:
+        chip_masked = not any(report.chip_id)
+        url = vcek_url(report.product, report.chip_id, tcb)
+        if not chip_masked:
+            candidates = [
+                c
+                for c in candidates
+                if c.extensions.hwid is not None and hwid_matches(c.extensions.hwid, report.chip_id)
+            ]
+        if not candidates:
+            what = "the masked chip" if chip_masked else f"chip {report.chip_id.hex()}"
+            raise CollateralMissingError(
+                f"no VCEK certificate (CN SEV-VCEK) for {what} is in the collateral",
+                hint=f"fetch the VCEK from AMD KDS: {url}",
+            )
+    else:
+        url = "the cloud provider's VLEK (the certificate table of the guest's extended report)"
+        if not candidates:
+            raise CollateralMissingError(
+                "the report is signed by a VLEK, and no VLEK certificate (CN SEV-VLEK) is in the collateral",
+                hint=f"pass {url}",
+            )
+    matching = [c for c in candidates if not tcb_mismatches(c.extensions, tcb)]
+    return _prefer(matching or candidates, report, context.now), url
+
+
+def _check_tcb(report: SnpReport, candidate: _Candidate, url: str) -> None:
+    tcb = report.reported_tcb
+    differences = tcb_mismatches(candidate.extensions, tcb)
+    if differences:
+        name = report.key_info.signing_key.name
+        raise BindingError(
+            f"the {name} in the collateral certifies TCB {_describe_certified(candidate.extensions)}, "
+            f"but the report's REPORTED_TCB is {tcb.describe()} ({'; '.join(differences)})",
+            hint=f"the {name} for this TCB is at {url}",
+        )
+
+
+def _prefer(candidates: list[_Candidate], report: SnpReport, now: datetime) -> _Candidate:
+    """One of several matching leaves: one whose key signed the report, valid at ``now``, newest."""
+    if len(candidates) == 1:
+        return candidates[0]
+    signing = [c for c in candidates if signature_verifies(report, c.certificate.public_key())] or candidates
+    current = [
+        c for c in signing if c.certificate.not_valid_before_utc <= now <= c.certificate.not_valid_after_utc
+    ] or signing
+    return max(current, key=lambda c: c.certificate.not_valid_after_utc)
+
+
+def _select_intermediate(
+    report: SnpReport, leaf: x509.Certificate, store: CollateralStore
+) -> tuple[x509.Certificate, SevProduct]:
+    signing_key = report.key_info.signing_key
+    role = INTERMEDIATE_ROLES[signing_key]
+    issuer_names = leaf.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    issuer_name = str(issuer_names[0].value) if issuer_names else ""
+    product = _product_from_intermediate_name(issuer_name, signing_key)
+    if product is None:
+        raise ChainError(
+            f"{signing_key.name} '{describe(leaf)}' is issued by '{issuer_name or leaf.issuer.rfc4514_string()}', "
+            f"which is not an AMD {role} name ({INTERMEDIATE_PREFIXES[signing_key]}<product>)"
+        )
+    found = _unique_certificates(c for c in _certificates(store) if c.subject == leaf.issuer)
+    if not found:
+        raise CollateralMissingError(
+            f"the {role} '{issuer_name}' that issued the {signing_key.name} is not in the collateral",
+            hint=f"fetch the {role} and ARK from AMD KDS: {cert_chain_url(product, signing_key)}",
+        )
+    for certificate in found:
+        try:
+            leaf.verify_directly_issued_by(certificate)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return certificate, product
+    return found[0], product
+
+
+def _check_product(report: SnpReport, candidate: _Candidate, product: SevProduct) -> None:
+    if report.product is not None and report.product is not product:
+        raise BindingError(
+            f"the report's CPUID says {report.product.value}, but its {report.key_info.signing_key.name} "
+            f"chain is for {product.value}"
+        )
+    if report.product is None and product is SevProduct.TURIN:
+        raise BindingError(
+            f"a version {report.version} report has no CPUID and the Milan/Genoa TCB layout, "
+            "but its signing key chain is for Turin"
+        )
+    hwid = candidate.extensions.hwid
+    if hwid is not None and (len(hwid) == TURIN_HWID_SIZE) != (product is SevProduct.TURIN):
+        raise BindingError(f"the VCEK hwID has {len(hwid)} bytes, which does not fit a {product.value} VCEK")
+
+
+def _product_from_intermediate_name(name: str, signing_key: SigningKey) -> SevProduct | None:
+    prefix = INTERMEDIATE_PREFIXES[signing_key]
+    if not name.startswith(prefix):
+        return None
+    rest = name[len(prefix) :]
+    return next((product for product in SevProduct if product.value == rest), None)
+
+
+def _test_root_product(root: x509.Certificate) -> SevProduct | None:
+    """Forge roots are named ``ARK-<product> ccpolicy test root - not genuine hardware``."""
+    name = describe(root)
+    if not name.startswith("ARK-"):
+        return None
+    return SevProduct.from_name(name[len("ARK-") :].split(" ", 1)[0])
+
+
+def _describe_certified(extensions: EndorsementExtensions) -> str:
+    return " ".join(f"{name}={level}" for name, level in extensions.tcb_components().items())
+
+
+def _newest_crl(store: CollateralStore, issuer: x509.Certificate) -> x509.CertificateRevocationList | None:
+    crls = [item.crl for item in store.crls if item.crl.issuer == issuer.subject]
+    return max(crls, key=lambda crl: crl.last_update_utc, default=None)
+
+
+def _certificates(store: CollateralStore) -> Iterable[x509.Certificate]:
+    return (item.certificate for item in store.certificates)
+
+
+def _extensions_or_none(certificate: x509.Certificate) -> Sequence[EndorsementExtensions]:
+    """The certificate's AMD extensions, or nothing when they are malformed (it cannot be the signer)."""
+    try:
+        return (_cached_extensions(certificate),)
+    except ChainError:
+        return ()
+
+
+@lru_cache(maxsize=512)
+def _cached_extensions(certificate: x509.Certificate) -> EndorsementExtensions:
+    return read_endorsement_extensions(certificate)
+
+
+def _unique(candidates: Iterable[_Candidate]) -> list[_Candidate]:
+    seen: dict[bytes, _Candidate] = {}
+    for candidate in candidates:
+        seen.setdefault(fingerprint(candidate.certificate), candidate)
+    return list(seen.values())
+
+
+def _unique_certificates(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
+    seen: dict[bytes, x509.Certificate] = {}
+    for certificate in certificates:
+        seen.setdefault(fingerprint(certificate), certificate)
+    return list(seen.values())

@@ -1,0 +1,25 @@
+# Default appraisal policy for AMD SEV-ES guests.
+# Reference values come from data["sev-es"] (policies/sev-es/data.json, overridden with --data).
+package ccpolicy.sev_es
+
+import rego.v1
+
+import data.ccpolicy.lib.amd_sev
+import data.ccpolicy.lib.ar4si
+
+result := ar4si.result(amd_sev.affirmed, problems)
+
+problems := amd_sev.problems | es_problems
+
+es_problems contains {
+	"rule": "sev-es.encrypted_state_required",
+	"claim": "sev-es.policy.es",
+	"trust_claim": "configuration",
+	"ar4si": ar4si.contraindicated,
+	"message": "the guest policy does not require encrypted state (ES clear)",
+	"value": false,
+	"expected": true,
+} if {
+	amd_sev.claims.launch_measurement_checked
+	not amd_sev.claims.policy.es
+}

@@ -1,0 +1,84 @@
+# Default appraisal policy for TPM 2.0 quotes (with a TCG event log when one is given).
+# Reference values come from data.tpm: PCR values per "<bank>:pcr<N>" key, secure-boot and freshness demands.
+package ccpolicy.tpm
+
+import rego.v1
+
+import data.ccpolicy.lib.ar4si
+
+ref := data.tpm
+
+affirmed := {
+	"instance-identity": ar4si.affirming,
+	"configuration": ar4si.affirming,
+	"executables": ar4si.approved_boot,
+	"hardware": ar4si.affirming,
+}
+
+result := ar4si.result(affirmed, problems)
+
+problems contains {
+	"rule": "tpm.pcr_reference_values",
+	"claim": "data.tpm.pcrs",
+	"trust_claim": "executables",
+	"ar4si": ar4si.unrecognized_executables,
+	"message": "no PCR reference values are configured, so the boot chain is not recognized",
+	"value": null,
+	"expected": "at least one \"<bank>:pcr<N>\" entry",
+} if {
+	count(ref.pcrs) == 0
+}
+
+problems contains {
+	"rule": "tpm.pcr_reference_values",
+	"claim": sprintf("evidence.measurements.%s", [key]),
+	"trust_claim": "executables",
+	"ar4si": ar4si.unrecognized_executables,
+	"message": sprintf("%s is not among its reference values", [key]),
+	"value": object.get(input.evidence.measurements, key, null),
+	"expected": allowed,
+} if {
+	some key, allowed in ref.pcrs
+	not lower(object.get(input.evidence.measurements, key, "")) in {lower(value) | some value in allowed}
+}
+
+problems contains {
+	"rule": "tpm.secure_boot_required",
+	"claim": "tpm.event_log.secure_boot",
+	"trust_claim": "configuration",
+	"ar4si": ar4si.known_vulnerabilities,
+	"message": "the event log shows UEFI Secure Boot disabled",
+	"value": false,
+	"expected": true,
+} if {
+	ref.require_secure_boot
+	input.tpm.event_log.secure_boot == false
+}
+
+problems contains {
+	"rule": "tpm.secure_boot_required",
+	"claim": "tpm.event_log.secure_boot",
+	"trust_claim": "configuration",
+	"ar4si": ar4si.configuration_unavailable,
+	"message": "secure boot is required but no verified event log states it",
+	"value": null,
+	"expected": true,
+} if {
+	ref.require_secure_boot
+	not secure_boot_known
+}
+
+secure_boot_known if is_boolean(input.tpm.event_log.secure_boot)
+
+problems contains {
+	"rule": "tpm.freshness_required",
+	"claim": "evidence.nonce_verified",
+	"trust_claim": "instance-identity",
+	"ar4si": ar4si.unrecognized,
+	"message": "the reference values require a verified nonce (the quote's extraData), and none was checked",
+	"value": input.evidence.nonce_verified,
+	"expected": true,
+} if {
+	ref.require_freshness
+	not input.evidence.nonce_verified == true
+}
