@@ -12,10 +12,12 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.utils import CryptographyDeprecationWarning
 
 from ccpolicy.clock import format_time
@@ -50,6 +52,7 @@ def load_certificate(data: bytes) -> x509.Certificate:
             raise ConfigurationError("certificate does not parse", reason="collateral.garbage") from exc
 
 
+@lru_cache(maxsize=4096)
 def describe(certificate: x509.Certificate) -> str:
     """A short name for messages: the subject's common name, else the whole subject."""
     names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
@@ -60,20 +63,41 @@ def describe(certificate: x509.Certificate) -> str:
 
 def check_validity(certificate: x509.Certificate, now: datetime, *, role: str) -> None:
     """Raise a CollateralError unless ``now`` lies inside the certificate's window."""
-    not_before = certificate.not_valid_before_utc
-    not_after = certificate.not_valid_after_utc
+    not_before, not_after = validity_window(certificate)
+    if not_before <= now <= not_after:
+        return
     window = f"{format_time(not_before)} .. {format_time(not_after)}"
     if now < not_before:
         raise CollateralNotYetValidError(
             f"{role} certificate '{describe(certificate)}' is not valid before {format_time(not_before)} "
             f"(window {window}, evaluated at {format_time(now)})"
         )
-    if now > not_after:
-        raise CollateralExpiredError(
-            f"{role} certificate '{describe(certificate)}' expired at {format_time(not_after)} "
-            f"(window {window}, evaluated at {format_time(now)})",
-            hint="pass --at with a time inside the window, or fetch fresh collateral",
-        )
+    raise CollateralExpiredError(
+        f"{role} certificate '{describe(certificate)}' expired at {format_time(not_after)} "
+        f"(window {window}, evaluated at {format_time(now)})",
+        hint="pass --at with a time inside the window, or fetch fresh collateral",
+    )
+
+
+@lru_cache(maxsize=4096)
+def validity_window(certificate: x509.Certificate) -> tuple[datetime, datetime]:
+    return certificate.not_valid_before_utc, certificate.not_valid_after_utc
+
+
+@lru_cache(maxsize=4096)
+def subject_der(certificate: x509.Certificate) -> bytes:
+    """The subject name's DER encoding: comparing bytes is far cheaper than comparing Name objects."""
+    return certificate.subject.public_bytes()
+
+
+@lru_cache(maxsize=4096)
+def issuer_der(certificate: x509.Certificate) -> bytes:
+    return certificate.issuer.public_bytes()
+
+
+def issued_by_name(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer``'s subject is ``certificate``'s issuer name (no signature check)."""
+    return issuer_der(certificate) == subject_der(issuer)
 
 
 _VERIFIED_ISSUANCES: dict[tuple[bytes, bytes], None] = {}
@@ -142,7 +166,7 @@ def _anchor_of(top: x509.Certificate, role: str, anchors: Iterable[x509.Certific
         verify_issued_by(anchor, anchor, role=role)
         return top
     for anchor in pinned.values():
-        if anchor.subject == top.issuer:
+        if issued_by_name(top, anchor):
             verify_issued_by(top, anchor, role=role)
             verify_issued_by(anchor, anchor, role="root")
             return anchor
@@ -174,9 +198,16 @@ def check_revocation(
         raise RevokedError(f"certificate '{describe(certificate)}' (serial {certificate.serial_number:#x}) is revoked")
 
 
+@lru_cache(maxsize=4096)
 def fingerprint(certificate: x509.Certificate) -> bytes:
-    """SHA-256 over the DER encoding."""
+    """SHA-256 over the DER encoding (remembered per certificate: chains are checked on every verification)."""
     return certificate.fingerprint(hashes.SHA256())
+
+
+@lru_cache(maxsize=4096)
+def public_key(certificate: x509.Certificate) -> CertificatePublicKeyTypes:
+    """The certificate's public key, loaded once: loading validates the point, which costs as much as a verify."""
+    return certificate.public_key()
 
 
 def public_key_der(certificate: x509.Certificate) -> bytes:

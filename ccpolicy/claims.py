@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from ccpolicy.clock import format_time
@@ -69,7 +70,20 @@ class Claims:
 
 def to_json_value(value: JsonValue) -> JsonValue:
     """Turn records, bytes, enums and datetimes into JSON-ready values."""
-    if value is None or isinstance(value, bool | int | float | str):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    if kind is bytes:
+        return value.hex()
+    if kind is dict:
+        return {key if type(key) is str else str(key): to_json_value(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [to_json_value(item) for item in value]
+    return _to_json_value_slow(value)
+
+
+def _to_json_value_slow(value: JsonValue) -> JsonValue:
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
@@ -78,12 +92,17 @@ def to_json_value(value: JsonValue) -> JsonValue:
     if isinstance(value, datetime):
         return format_time(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: to_json_value(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Mapping):
         return {str(k): to_json_value(v) for k, v in value.items()}
     if isinstance(value, Sequence | set | frozenset):
         return [to_json_value(v) for v in value]
     raise TypeError(f"cannot serialize {type(value).__name__} into claims")
+
+
+@cache
+def _field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(record_type))
 
 
 def to_input_document(claims: Claims, *, now: datetime, nonce_verified: bool | None) -> dict[str, JsonValue]:

@@ -115,16 +115,17 @@ def _sort_file(
     blobs: list[CollateralFile],
 ) -> None:
     data = item.data
+    if data.lstrip()[:1] in (b"{", b"["):  # JSON first: bundles such as QuoteCollateralV3 embed PEM text
+        try:
+            documents.append(CollateralJson(document=json.loads(data), raw=data, origin=item.path))
+            return
+        except (ValueError, UnicodeDecodeError):
+            pass
     if PEM_CERTIFICATE in data or PEM_CRL in data:
         certificates += _pem_certificates(item)
         crls += _pem_crls(item)
     elif data[:1] == b"0":  # DER SEQUENCE
         _add_der(item, certificates, crls, blobs)
-    elif data.lstrip()[:1] in (b"{", b"["):
-        try:
-            documents.append(CollateralJson(document=json.loads(data), raw=data, origin=item.path))
-        except (ValueError, UnicodeDecodeError):
-            blobs.append(item)
     else:
         blobs.append(item)
 

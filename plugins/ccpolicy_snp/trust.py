@@ -31,7 +31,15 @@ from functools import lru_cache
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from ccpolicy.certificates import check_revocation, describe, fingerprint, is_test_root, verify_chain
+from ccpolicy.certificates import (
+    check_revocation,
+    describe,
+    fingerprint,
+    is_test_root,
+    issued_by_name,
+    public_key,
+    verify_chain,
+)
 from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, SignatureError
 from ccpolicy.interfaces import VerificationContext
@@ -45,6 +53,7 @@ from ccpolicy_snp.report_signature import signature_verifies
 from ccpolicy_snp.tcb import TcbVersion
 
 LEAF_COMMON_NAMES = {SigningKey.VCEK: "SEV-VCEK", SigningKey.VLEK: "SEV-VLEK"}
+OTHER_LEAF_NAMES = {SigningKey.VCEK: {"SEV-VLEK"}, SigningKey.VLEK: {"SEV-VCEK"}}
 INTERMEDIATE_PREFIXES = {SigningKey.VCEK: "SEV-", SigningKey.VLEK: "SEV-VLEK-"}
 INTERMEDIATE_ROLES = {SigningKey.VCEK: "ASK", SigningKey.VLEK: "ASVK"}
 
@@ -153,17 +162,27 @@ def _select_leaf(report: SnpReport, context: VerificationContext) -> tuple[_Cand
         for extensions in _extensions_or_none(certificate)
     )
     tcb = report.reported_tcb
+    other_keys = [c for c in _certificates(context.collateral) if describe(c) in OTHER_LEAF_NAMES[signing_key]]
     if signing_key is SigningKey.VCEK:
         chip_masked = not any(report.chip_id)
         url = vcek_url(report.product, report.chip_id, tcb)
+        other_chips = [c.extensions.hwid.hex() for c in candidates if c.extensions.hwid is not None]
         if not chip_masked:
             candidates = [
                 c
                 for c in candidates
                 if c.extensions.hwid is not None and hwid_matches(c.extensions.hwid, report.chip_id)
             ]
+        what = "the masked chip" if chip_masked else f"chip {report.chip_id.hex()}"
+        if not candidates and other_chips:
+            # A VCEK is there, for another chip: the report and its collateral disagree (exit 3, not 4).
+            raise BindingError(
+                f"the report names {what}, but the VCEK certificates in the collateral are for "
+                f"hwID {', '.join(other_chips)}",
+                hint=f"the VCEK of this chip is at {url}",
+            )
         if not candidates:
-            what = "the masked chip" if chip_masked else f"chip {report.chip_id.hex()}"
+            _refuse_other_key_kind(signing_key, other_keys)
             raise CollateralMissingError(
                 f"no VCEK certificate (CN SEV-VCEK) for {what} is in the collateral",
                 hint=f"fetch the VCEK from AMD KDS: {url}",
@@ -171,12 +190,22 @@ def _select_leaf(report: SnpReport, context: VerificationContext) -> tuple[_Cand
     else:
         url = "the cloud provider's VLEK (the certificate table of the guest's extended report)"
         if not candidates:
+            _refuse_other_key_kind(signing_key, other_keys)
             raise CollateralMissingError(
                 "the report is signed by a VLEK, and no VLEK certificate (CN SEV-VLEK) is in the collateral",
                 hint=f"pass {url}",
             )
     matching = [c for c in candidates if not tcb_mismatches(c.extensions, tcb)]
     return _prefer(matching or candidates, report, context.now), url
+
+
+def _refuse_other_key_kind(signing_key: SigningKey, other_keys: list[x509.Certificate]) -> None:
+    """The collateral endorses this platform with the other kind of key: SIGNING_KEY and collateral disagree."""
+    if other_keys:
+        raise BindingError(
+            f"the report says a {signing_key.name} signed it, but the collateral holds "
+            f"{', '.join(sorted({describe(c) for c in other_keys}))} and no {LEAF_COMMON_NAMES[signing_key]}"
+        )
 
 
 def _check_tcb(report: SnpReport, candidate: _Candidate, url: str) -> None:
@@ -195,7 +224,7 @@ def _prefer(candidates: list[_Candidate], report: SnpReport, now: datetime) -> _
     """One of several matching leaves: one whose key signed the report, valid at ``now``, newest."""
     if len(candidates) == 1:
         return candidates[0]
-    signing = [c for c in candidates if signature_verifies(report, c.certificate.public_key())] or candidates
+    signing = [c for c in candidates if signature_verifies(report, public_key(c.certificate))] or candidates
     current = [
         c for c in signing if c.certificate.not_valid_before_utc <= now <= c.certificate.not_valid_after_utc
     ] or signing
@@ -215,12 +244,14 @@ def _select_intermediate(
             f"{signing_key.name} '{describe(leaf)}' is issued by '{issuer_name or leaf.issuer.rfc4514_string()}', "
             f"which is not an AMD {role} name ({INTERMEDIATE_PREFIXES[signing_key]}<product>)"
         )
-    found = _unique_certificates(c for c in _certificates(store) if c.subject == leaf.issuer)
+    found = _unique_certificates(c for c in _certificates(store) if issued_by_name(leaf, c))
     if not found:
         raise CollateralMissingError(
             f"the {role} '{issuer_name}' that issued the {signing_key.name} is not in the collateral",
             hint=f"fetch the {role} and ARK from AMD KDS: {cert_chain_url(product, signing_key)}",
         )
+    if len(found) == 1:
+        return found[0], product  # verify_chain checks the signature
     for certificate in found:
         try:
             leaf.verify_directly_issued_by(certificate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccpolicy.certificates import public_key
 from ccpolicy.errors import BindingError, SignatureError
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy_snp.key_info import SigningKey
@@ -42,5 +43,5 @@ def verify_report(report: SnpReport, context: VerificationContext) -> VerifiedRe
         raise SignatureError("the report says no key signed it (SIGNING_KEY = none); it cannot be verified")
     check_report_consistency(report)
     endorsement = endorse_report(report, context)
-    verify_report_signature(report, endorsement.leaf.public_key(), signer=endorsement.signing_key.name)
+    verify_report_signature(report, public_key(endorsement.leaf), signer=endorsement.signing_key.name)
     return VerifiedReport(report=report, endorsement=endorsement)

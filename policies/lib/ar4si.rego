@@ -34,11 +34,10 @@ claim_names := {
 # result builds the appraisal document the host reads.
 # affirmed: claim -> value when nothing is wrong; problems: set of reasons, each
 # {"rule", "claim", "message", "trust_claim", "ar4si", "value"?, "expected"?}.
-# A claim takes the worst (highest) value of its problems, else its affirmed value.
+# A claim with problems takes their worst (highest) value, which is always worse than an affirming one.
 result(affirmed, problems) := {
-	"trust_vector": {name: value |
-		some name, good in affirmed
-		value := max(array.concat([good], [p.ar4si | some p in problems; p.trust_claim == name]))
-	},
+	"trust_vector": object.union(affirmed, {name: max([p.ar4si | some p in problems; p.trust_claim == name]) |
+		some name in {p.trust_claim | some p in problems}
+	}),
 	"reasons": [p | some p in problems],
 }

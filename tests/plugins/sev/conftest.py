@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ccpolicy_sev.forge import ForgedPlatform, forge_platform
 
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import CollateralFile, CollateralStore, collateral_from_files
 from ccpolicy.interfaces import VerificationContext
+from ccpolicy_sev.forge import ForgedPlatform, forge_platform
 
 NOW = parse_time("2025-06-01T00:00:00Z")
 """SEV certificates carry no validity dates; any fixed time gives the same verdict."""

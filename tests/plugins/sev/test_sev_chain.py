@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
+from ccpolicy.claims import Claims
+from ccpolicy.errors import ChainError, CollateralMissingError, EvidenceFormatError, PluginError
 from ccpolicy_sev import roots
 from ccpolicy_sev.chain import verify_ark
 from ccpolicy_sev.forge import ForgedPlatform
@@ -12,9 +15,6 @@ from ccpolicy_sev.formats import KeyUsage, RsaPublicKey, parse_ca_certificate, p
 from ccpolicy_sev.roots import AmdGeneration, embedded_arks, embedded_certificate, embedded_certificates
 from ccpolicy_sev.signatures import verify_ca_signature
 from ccpolicy_sev.verifier import SevVerifier
-
-from ccpolicy.claims import Claims
-from ccpolicy.errors import ChainError, CollateralMissingError, EvidenceFormatError, PluginError
 
 from .conftest import ContextMaker
 

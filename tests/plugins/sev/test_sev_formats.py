@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
+from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
 from ccpolicy_sev.formats import (
     SEV_CERTIFICATE_SIZE,
     Algorithm,
@@ -17,8 +19,6 @@ from ccpolicy_sev.formats import (
     parse_certificate_sequence,
     parse_sev_certificate,
 )
-
-from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
 
 ARK_KEY_ID = bytes.fromhex("1bb987c359494606b174945601c9ea5b")
 ASK_KEY_ID = bytes.fromhex("e139970cfc464377ae61b289e2f9e96e")

@@ -6,6 +6,10 @@ import contextlib
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccpolicy.errors import EvidenceError
 from ccpolicy_sev.evidence import parse_evidence, parse_launch_document
 from ccpolicy_sev.forge import ForgedPlatform, LaunchInputs, launch_document
 from ccpolicy_sev.formats import (
@@ -15,10 +19,6 @@ from ccpolicy_sev.formats import (
     parse_sev_certificate,
 )
 from ccpolicy_sev.verifier import SevVerifier
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from ccpolicy.errors import EvidenceError
 
 PARSERS = (parse_ca_certificate, parse_sev_certificate, parse_certificate_sequence, parse_evidence)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,10 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ccpolicy_sev.evidence import ApiVersionSource, LaunchEvidence, parse_launch_document
-from ccpolicy_sev.forge import ForgedPlatform, LaunchInputs, SevEvidenceForge, launch_document, tik_document
-from ccpolicy_sev.measurement import launch_measure
-from ccpolicy_sev.verifier import SevVerifier
 
 from ccpolicy.claims import Claims, to_input_document
 from ccpolicy.collateral import load_collateral
@@ -28,6 +24,10 @@ from ccpolicy.errors import (
     VerificationError,
 )
 from ccpolicy.interfaces import VerificationContext
+from ccpolicy_sev.evidence import ApiVersionSource, LaunchEvidence, parse_launch_document
+from ccpolicy_sev.forge import ForgedPlatform, LaunchInputs, SevEvidenceForge, launch_document, tik_document
+from ccpolicy_sev.measurement import launch_measure
+from ccpolicy_sev.verifier import SevVerifier
 
 from .conftest import NOW, ContextMaker
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pluggy
-from ccpolicy_sev import plugin
 
 from ccpolicy import hookspecs
 from ccpolicy.interfaces import EvidenceForge, TeeVerifier
+from ccpolicy_sev import plugin
 
 
 def _manager() -> pluggy.PluginManager:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from ccpolicy.errors import ChainError, EvidenceError, VerificationError
 from ccpolicy_sev.chain import verify_ark
 from ccpolicy_sev.evidence import LaunchEvidence
 from ccpolicy_sev.forge import ForgedPlatform, LaunchInputs, launch_document, tik_document
@@ -23,8 +25,6 @@ from ccpolicy_sev.formats import (
 )
 from ccpolicy_sev.signatures import verify_ca_signature
 from ccpolicy_sev.verifier import SevVerifier
-
-from ccpolicy.errors import ChainError, EvidenceError, VerificationError
 
 from .conftest import ContextMaker
 

@@ -8,10 +8,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from ccpolicy_snp.forge import SnpForge
-from ccpolicy_snp.forge_certificates import rsa_key
-from ccpolicy_snp.report import parse_report
-from ccpolicy_snp.verifier import SnpVerifier
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -31,6 +27,10 @@ from ccpolicy.errors import (
     RevokedError,
 )
 from ccpolicy.interfaces import EvidenceForge, ForgedEvidence, VerificationContext
+from ccpolicy_snp.forge import SnpForge
+from ccpolicy_snp.forge_certificates import rsa_key
+from ccpolicy_snp.report import parse_report
+from ccpolicy_snp.verifier import SnpVerifier
 
 NOW = parse_time("2026-03-01T12:00:00Z")
 
@@ -171,7 +171,7 @@ def test_turin_uses_fmc_and_an_8_byte_hwid(tmp_path: Path) -> None:
 def test_turin_chip_id_tail_must_be_zero(tmp_path: Path) -> None:
     """AMD's Turin rule binds all 64 bytes: the 8-byte hwID and 56 zero bytes."""
     forged = forge(tmp_path, product="turin", chip_id="11" * 64)
-    with pytest.raises(CollateralMissingError, match="no VCEK certificate"):
+    with pytest.raises(BindingError, match="VCEK certificates in the collateral are for hwID 1111111111111111"):
         verify(forged)
 
 

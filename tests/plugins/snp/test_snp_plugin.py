@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ccpolicy_snp import plugin
-from ccpolicy_snp.forge import SnpForge
-from ccpolicy_snp.verifier import SnpVerifier
-
 from ccpolicy.clock import parse_time
 from ccpolicy.host import PluginHost
 from ccpolicy.interfaces import EvidenceForge, TeeVerifier
+from ccpolicy_snp import plugin
+from ccpolicy_snp.forge import SnpForge
+from ccpolicy_snp.verifier import SnpVerifier
 
 
 def test_hook_ccpolicy_tee_verifiers() -> None:

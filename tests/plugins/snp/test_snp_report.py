@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccpolicy.errors import EvidenceError, EvidenceFormatError, UnsupportedEvidenceError
 from ccpolicy_snp.guest_policy import GuestPolicy, compose_policy
 from ccpolicy_snp.key_info import SigningKey
 from ccpolicy_snp.product import SevProduct
@@ -12,10 +16,6 @@ from ccpolicy_snp.report import REPORT_SIZE, SnpReport, parse_report
 from ccpolicy_snp.report_encoding import encode_report
 from ccpolicy_snp.tcb import TcbLayout, decode_tcb, encode_tcb
 from ccpolicy_snp.verifier import SnpVerifier
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from ccpolicy.errors import EvidenceError, EvidenceFormatError, UnsupportedEvidenceError
 
 REPORTS = ["gsg_attestation_milan_v2_debug.bin", "trustee_report_milan_v2_vcek.bin", "trustee_report_milan_v3_vlek.bin"]
 

@@ -7,16 +7,16 @@ import warnings
 from pathlib import Path
 
 import pytest
-from ccpolicy_snp import amd_roots
-from ccpolicy_snp.kds_extensions import decode_hwid, decode_ia5_string, decode_spl, read_endorsement_extensions
-from ccpolicy_snp.product import SevProduct
-from ccpolicy_snp.trust import hwid_matches
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.utils import CryptographyDeprecationWarning
 
 from ccpolicy.certificates import load_certificate
 from ccpolicy.errors import ChainError
+from ccpolicy_snp import amd_roots
+from ccpolicy_snp.kds_extensions import decode_hwid, decode_ia5_string, decode_spl, read_endorsement_extensions
+from ccpolicy_snp.product import SevProduct
+from ccpolicy_snp.trust import hwid_matches
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ccpolicy_snp.verifier import SnpVerifier
 
 from ccpolicy.claims import Claims, to_input_document
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import CollateralExpiredError, CollateralNotYetValidError
 from ccpolicy.interfaces import VerificationContext
+from ccpolicy_snp.verifier import SnpVerifier
 
 
 @dataclass(frozen=True, kw_only=True)

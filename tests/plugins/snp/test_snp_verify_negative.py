@@ -6,15 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ccpolicy_snp.product import SevProduct
-from ccpolicy_snp.report import parse_report
-from ccpolicy_snp.report_signature import P384_ORDER
-from ccpolicy_snp.verifier import SnpVerifier
 
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, SignatureError
 from ccpolicy.interfaces import VerificationContext
+from ccpolicy_snp.product import SevProduct
+from ccpolicy_snp.report import parse_report
+from ccpolicy_snp.report_signature import P384_ORDER
+from ccpolicy_snp.verifier import SnpVerifier
 
 AT = parse_time("2025-06-01T00:00:00Z")
 TRUSTEE_V2 = "trustee_report_milan_v2_vcek.bin"
@@ -60,8 +60,10 @@ def test_missing_vcek_names_the_kds_url(snp_vectors: Path, snp_collateral: Calla
     )
 
 
-def test_vcek_of_another_chip_is_not_used(snp_vectors: Path, snp_collateral: Callable[..., CollateralStore]) -> None:
-    with pytest.raises(CollateralMissingError, match="no VCEK certificate"):
+def test_vcek_of_another_chip_is_a_binding_error(
+    snp_vectors: Path, snp_collateral: Callable[..., CollateralStore]
+) -> None:
+    with pytest.raises(BindingError, match="VCEK certificates in the collateral are for hwID c38427a3"):
         verify_bytes((snp_vectors / GSG_V2).read_bytes(), snp_collateral("trustee_vcek_milan.der", "ask_ark_milan.pem"))
 
 
@@ -75,6 +77,11 @@ def test_missing_ask_names_the_cert_chain_url(
 
 def test_missing_vlek(snp_vectors: Path, snp_collateral: Callable[..., CollateralStore]) -> None:
     with pytest.raises(CollateralMissingError, match="VLEK"):
+        verify_bytes((snp_vectors / VLEK_V3).read_bytes(), snp_collateral("ask_ark_milan_vlek.pem"))
+
+
+def test_vcek_where_the_report_names_a_vlek(snp_vectors: Path, snp_collateral: Callable[..., CollateralStore]) -> None:
+    with pytest.raises(BindingError, match="says a VLEK signed it, but the collateral holds SEV-VCEK"):
         verify_bytes(
             (snp_vectors / VLEK_V3).read_bytes(), snp_collateral("ask_ark_milan_vlek.pem", "gsg_vcek_milan.der")
         )

@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from ccpolicy_tpm.protobuf_wire import WireField, WireType, parse_message
-from ccpolicy_tpm.verifier import TpmVerifier
 
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import CollateralFile, CollateralStore, collateral_from_files
 from ccpolicy.interfaces import VerificationContext
+from ccpolicy_tpm.protobuf_wire import WireField, WireType, parse_message
+from ccpolicy_tpm.verifier import TpmVerifier
 
 GCE_VECTOR = "tpm/gtt_gce-cos-85-nonce9009.pb"
 NOW = parse_time("2025-06-01T00:00:00Z")

@@ -6,11 +6,11 @@ import hashlib
 import json
 
 import pytest
-from ccpolicy_tpm import plugin
-from ccpolicy_tpm.forge import TEST_AK_LABEL, TpmEvidenceForge
 
 from ccpolicy.errors import CollateralMissingError, ConfigurationError, SignatureError
 from ccpolicy.interfaces import EvidenceForge, TeeVerifier
+from ccpolicy_tpm import plugin
+from ccpolicy_tpm.forge import TEST_AK_LABEL, TpmEvidenceForge
 
 
 @pytest.fixture

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccpolicy.errors import EvidenceError
 from ccpolicy_tpm.event_log import SPEC_ID_SIGNATURE, parse_event_log
 from ccpolicy_tpm.gce_instance import instance_info_from_extension
 from ccpolicy_tpm.plain_json_form import parse_plain_quote
@@ -11,10 +15,6 @@ from ccpolicy_tpm.protobuf_wire import parse_message
 from ccpolicy_tpm.tpm_structures import parse_public_area, parse_quote_attestation, parse_signature
 from ccpolicy_tpm.uefi_variables import parse_uefi_variable
 from ccpolicy_tpm.verifier import TpmVerifier
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from ccpolicy.errors import EvidenceError
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PARSERS = (

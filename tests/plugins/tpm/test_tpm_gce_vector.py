@@ -8,12 +8,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from ccpolicy_tpm.attestation import TpmAttestation
-from ccpolicy_tpm.event_log_replay import replay_bank
-from ccpolicy_tpm.protobuf_wire import WireField, parse_message
-from ccpolicy_tpm.quote_verification import check_pcr_digest
-from ccpolicy_tpm.tpm_algorithms import HashAlgorithm
-from ccpolicy_tpm.tpm_hashing import tpm_name
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -28,6 +22,12 @@ from ccpolicy.errors import (
     VerificationError,
 )
 from ccpolicy.pipeline import check_nonce
+from ccpolicy_tpm.attestation import TpmAttestation
+from ccpolicy_tpm.event_log_replay import replay_bank
+from ccpolicy_tpm.protobuf_wire import WireField, parse_message
+from ccpolicy_tpm.quote_verification import check_pcr_digest
+from ccpolicy_tpm.tpm_algorithms import HashAlgorithm
+from ccpolicy_tpm.tpm_hashing import tpm_name
 
 PCR0 = {
     HashAlgorithm.SHA1: "c032c3b51dbb6f96b047421512fd4b4dfde496f3",

@@ -6,8 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from ccpolicy_tpm.plain_json_form import MEDIA_TYPE
-from ccpolicy_tpm.protobuf_wire import parse_message
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -21,6 +19,8 @@ from ccpolicy.errors import (
     EvidenceFormatError,
     UnsupportedEvidenceError,
 )
+from ccpolicy_tpm.plain_json_form import MEDIA_TYPE
+from ccpolicy_tpm.protobuf_wire import parse_message
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from ccpolicy.errors import EvidenceError, VerificationError
 from ccpolicy_tpm.event_log import parse_event_log
 from ccpolicy_tpm.protobuf_wire import parse_message
 from ccpolicy_tpm.tpm_structures import parse_public_area, parse_quote_attestation, parse_signature
-
-from ccpolicy.errors import EvidenceError, VerificationError
 
 ALLOWED = (EvidenceError, VerificationError)
 SAMPLES = 160

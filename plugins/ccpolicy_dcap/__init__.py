@@ -1,0 +1,1 @@
+"""Intel DCAP attestation: SGX and TDX ECDSA quotes, PCK certificates and Intel PCS collateral."""

@@ -1,0 +1,183 @@
+"""Intel collateral at time ``now``: CRLs, TCB info and QE identity, each signed, chained and in its window.
+
+QVL 4.1.2.4.6-9 and Intel's PCS documentation: the TCB info and QE identity signatures (ECDSA
+P-256, raw r||s) cover the exact bytes of the ``tcbInfo`` / ``enclaveIdentity`` value, made by the
+Intel SGX TCB Signing key, which chains to the root.  The root CA CRL covers the PCK CA and the
+TCB signing certificate; the PCK CA's CRL covers the PCK certificate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from cryptography import x509
+
+from ccpolicy.certificates import check_revocation, describe, is_test_root, verify_chain
+from ccpolicy.clock import format_time
+from ccpolicy.errors import (
+    CollateralExpiredError,
+    CollateralMissingError,
+    CollateralNotYetValidError,
+    SignatureError,
+)
+from ccpolicy_dcap.collateral_selection import DcapCollateralPool, SignedDocument
+from ccpolicy_dcap.ecdsa_signatures import verify_raw_signature
+from ccpolicy_dcap.intel_collateral import QeIdentity, TcbInfo, parse_qe_identity, parse_tcb_info
+from ccpolicy_dcap.quote_verification import PckChain
+
+T = TypeVar("T", TcbInfo, QeIdentity)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifiedCollateral:
+    tcb_info: TcbInfo
+    tcb_info_origin: str
+    qe_identity: QeIdentity
+    qe_identity_origin: str
+    not_after: datetime
+    """The earliest end of validity of every certificate, CRL and document used."""
+    test_root: bool
+
+
+def verify_collateral(
+    pool: DcapCollateralPool,
+    *,
+    pck: PckChain,
+    tee_id: str,
+    qe_identity_id: str,
+    anchors: Sequence[x509.Certificate],
+    now: datetime,
+) -> VerifiedCollateral:
+    fmspc, pce_id = pck.extensions.fmspc, pck.extensions.pce_id
+    tcb_document, tcb_info = pick_document(
+        pool.tcb_infos,
+        parse_tcb_info,
+        lambda info: info.fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id,
+        now,
+        what=f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})",
+    )
+    qe_document, qe_identity = pick_document(
+        pool.qe_identities,
+        parse_qe_identity,
+        lambda identity: identity.id == qe_identity_id,
+        now,
+        what=f"QE identity ({qe_identity_id})",
+    )
+    root_crl = pick_crl(pool, pck.root, now)
+    pck_crl = pick_crl(pool, pck.intermediate, now)
+    check_revocation(pck.intermediate, root_crl, pck.root, now)
+    check_revocation(pck.leaf, pck_crl, pck.intermediate, now)
+    used: list[x509.Certificate] = [pck.leaf, pck.intermediate, pck.root]
+    crls = [root_crl, pck_crl]
+    for document, what in ((tcb_document, "TCB info"), (qe_document, "QE identity")):
+        signer, anchor = verify_document_signer(pool, document, anchors, now, what=what)
+        anchor_crl = root_crl if anchor.subject == pck.root.subject else pick_crl(pool, anchor, now)
+        check_revocation(signer, anchor_crl, anchor, now)
+        used += [signer, anchor]
+        crls.append(anchor_crl)
+    ends = [certificate.not_valid_after_utc for certificate in used]
+    ends += [crl.next_update_utc for crl in crls if crl.next_update_utc is not None]
+    ends += [tcb_info.next_update, qe_identity.next_update]
+    return VerifiedCollateral(
+        tcb_info=tcb_info,
+        tcb_info_origin=tcb_document.origin,
+        qe_identity=qe_identity,
+        qe_identity_origin=qe_document.origin,
+        not_after=min(ends),
+        test_root=any(is_test_root(certificate) for certificate in used),
+    )
+
+
+def pick_crl(pool: DcapCollateralPool, issuer: x509.Certificate, now: datetime) -> x509.CertificateRevocationList:
+    """The newest CRL signed by ``issuer``, preferring one inside its window at ``now``."""
+    candidates = [
+        crl
+        for crl in pool.crls
+        if crl.issuer == issuer.subject and crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
+    ]
+    if not candidates:
+        raise CollateralMissingError(
+            f"no CRL issued by '{describe(issuer)}' in the collateral",
+            hint="pass the Intel PCS root CA CRL and PCK CRL (or a dcap-qvl collateral bundle) with --collateral",
+        )
+    current = [
+        crl
+        for crl in candidates
+        if crl.last_update_utc <= now and crl.next_update_utc is not None and now <= crl.next_update_utc
+    ]
+    return max(current or candidates, key=lambda crl: crl.last_update_utc)
+
+
+def pick_document(
+    documents: Sequence[SignedDocument],
+    parse: Callable[[object], T],
+    wanted: Callable[[T], bool],
+    now: datetime,
+    *,
+    what: str,
+) -> tuple[SignedDocument, T]:
+    """The newest matching document valid at ``now``; expired or future ones raise naming their window."""
+    matching = [(document, parsed) for document in documents if wanted(parsed := parse(document.document))]
+    if not matching:
+        raise CollateralMissingError(
+            f"no {what} in the collateral",
+            hint="fetch it from Intel PCS (or pass a dcap-qvl collateral bundle) with --collateral",
+        )
+    current = [item for item in matching if item[1].issue_date <= now <= item[1].next_update]
+    if current:
+        return max(current, key=lambda item: (item[1].evaluation_data_number, item[1].issue_date))
+    past = [item for item in matching if item[1].next_update < now]
+    if past:
+        document, parsed = max(past, key=lambda item: item[1].next_update)
+        raise CollateralExpiredError(
+            f"{what} from {document.origin} expired at {format_time(parsed.next_update)} "
+            f"(window {_window(parsed)}, evaluated at {format_time(now)})",
+            hint="pass --at with a time inside the window, or fetch fresh collateral",
+        )
+    document, parsed = min(matching, key=lambda item: item[1].issue_date)
+    raise CollateralNotYetValidError(
+        f"{what} from {document.origin} is not valid before {format_time(parsed.issue_date)} "
+        f"(window {_window(parsed)}, evaluated at {format_time(now)})"
+    )
+
+
+def _window(document: TcbInfo | QeIdentity) -> str:
+    return f"{format_time(document.issue_date)} .. {format_time(document.next_update)}"
+
+
+def verify_document_signer(
+    pool: DcapCollateralPool,
+    document: SignedDocument,
+    anchors: Sequence[x509.Certificate],
+    now: datetime,
+    *,
+    what: str,
+) -> tuple[x509.Certificate, x509.Certificate]:
+    """The certificate whose key made ``document``'s signature, chained to an anchor: (signer, anchor)."""
+    signers = [certificate for certificate in pool.certificates if _is_leaf(certificate)]
+    if not signers:
+        raise CollateralMissingError(
+            f"no TCB signing certificate in the collateral to check the {what} signature",
+            hint="pass the TCB-Info-Issuer-Chain / Enclave-Identity-Issuer-Chain PEM with --collateral",
+        )
+    for certificate in signers:
+        try:
+            verify_raw_signature(certificate.public_key(), document.signature, document.body, what=what)
+        except SignatureError:
+            continue
+        anchor = verify_chain([certificate], anchors, now, roles=(f"{what} signing",))
+        return certificate, anchor
+    raise SignatureError(f"{what} from {document.origin}: no signing certificate in the collateral made its signature")
+
+
+def _is_leaf(certificate: x509.Certificate) -> bool:
+    if certificate.subject == certificate.issuer:
+        return False
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except (x509.ExtensionNotFound, ValueError):
+        return True
+    return not constraints.ca

@@ -1,0 +1,20 @@
+"""Entry module of the Nitro plugin (entry point ``nitro = "ccpolicy_nitro.plugin"``, group ``ccpolicy``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ccpolicy.hookspecs import hookimpl
+from ccpolicy.interfaces import EvidenceForge, TeeVerifier
+from ccpolicy_nitro.forge import NitroForge
+from ccpolicy_nitro.verifier import NitroVerifier
+
+
+@hookimpl
+def ccpolicy_tee_verifiers() -> Sequence[TeeVerifier]:
+    return [NitroVerifier()]
+
+
+@hookimpl
+def ccpolicy_evidence_forges() -> Sequence[EvidenceForge]:
+    return [NitroForge()]
