@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from ccpolicy import hookspecs
+from ccpolicy.comparison.backend import ComparisonBackend
 from ccpolicy.errors import CcpolicyError, PluginError, UnsupportedEvidenceError
 from ccpolicy.interfaces import EvidenceForge, PolicyEngine, TeeVerifier
 
@@ -108,6 +109,10 @@ class PluginHost:
         return self._collect("ccpolicy_evidence_forges", EvidenceForge, key=lambda f: f.tee_id)
 
     @cached_property
+    def comparison_backends(self) -> Mapping[str, ComparisonBackend]:
+        return self._collect("ccpolicy_comparison_backends", ComparisonBackend, key=lambda b: b.name)
+
+    @cached_property
     def policy_engines(self) -> Mapping[str, PolicyEngine]:
         return self._collect("ccpolicy_policy_engines", PolicyEngine, key=lambda e: e.name)
 
@@ -118,6 +123,7 @@ class PluginHost:
             ("ccpolicy_tee_verifiers", "tee", "tee_id"),
             ("ccpolicy_evidence_forges", "forge", "tee_id"),
             ("ccpolicy_policy_engines", "engine", "name"),
+            ("ccpolicy_comparison_backends", "backend", "name"),
         ):
             for plugin_name, objects in self._call_each(hook_name):
                 provided.setdefault(plugin_name, []).extend(f"{kind}:{getattr(o, key)}" for o in objects)

@@ -8,11 +8,18 @@ import sys
 from collections.abc import Sequence
 
 from ccpolicy import __version__
-from ccpolicy.cli import forge_command, plugins_command, policy_test_command, verify_command
+from ccpolicy.cli import (
+    bench_command,
+    forge_command,
+    plugins_command,
+    policy_command,
+    policy_test_command,
+    verify_command,
+)
 from ccpolicy.errors import CcpolicyError
 
 INTERNAL_ERROR_EXIT = 6
-COMMANDS = (plugins_command, verify_command, policy_test_command, forge_command)
+COMMANDS = (plugins_command, verify_command, policy_test_command, policy_command, forge_command, bench_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

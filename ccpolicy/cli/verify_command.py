@@ -10,6 +10,7 @@ from typing import Any
 
 from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
 from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_test, outcome_as_text
+from ccpolicy.cli.policy_command import add_opa_arguments, configure_opa_engine
 from ccpolicy.collateral import load_collateral
 from ccpolicy.ear import load_signing_key, sign_jwt
 from ccpolicy.errors import ConfigurationError
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="UNSAFE: accept evidence signed by the ccpolicy forge's test root",
     )
+    add_opa_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -71,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigurationError("--sign-key goes with --format ear")
     signing_key = load_signing_key(args.sign_key) if args.sign_key else None
     collateral = load_collateral(args.collateral)
+    host = PluginHost.load()
+    configure_opa_engine(host, args)
     verifier = AttestationVerifier(
-        PluginHost.load(), engine=args.engine, policy_paths=args.policy, data_paths=args.data, query=args.query
+        host, engine=args.engine, policy_paths=args.policy, data_paths=args.data, query=args.query
     )
     now = evaluation_time(args)
     worst = 0

@@ -10,7 +10,10 @@ tee := input.tee
 
 claims := input[tee]
 
-ref := data[tee]
+# A dynamic key into data could name a rule, which OPA rejects as recursion: one rule per TEE.
+ref := data.sev if tee == "sev"
+
+ref := data["sev-es"] if tee == "sev-es"
 
 affirmed := {
 	"instance-identity": ar4si.affirming,
@@ -82,7 +85,7 @@ problems contains {
 	"claim": sprintf("%s.api_version", [tee]),
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("firmware API %d.%d is below the required %d.%d", [claims.api_major, claims.api_minor, ref.min_api.major, ref.min_api.minor]),
+	"message": sprintf("firmware API %v.%v is below the required %v.%v", [claims.api_major, claims.api_minor, ref.min_api.major, ref.min_api.minor]),
 	"value": {"major": claims.api_major, "minor": claims.api_minor},
 	"expected": ref.min_api,
 } if {
@@ -94,7 +97,7 @@ problems contains {
 	"claim": sprintf("%s.build", [tee]),
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("firmware build %d is below the required %d", [claims.build, ref.min_build]),
+	"message": sprintf("firmware build %v is below the required %v", [claims.build, ref.min_build]),
 	"value": claims.build,
 	"expected": ref.min_build,
 } if {

@@ -63,7 +63,7 @@ problems contains {
 	"claim": "snp.vmpl",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("the report was requested at VMPL %d, which is not allowed", [input.snp.vmpl]),
+	"message": sprintf("the report was requested at VMPL %v, which is not allowed", [input.snp.vmpl]),
 	"value": input.snp.vmpl,
 	"expected": ref.allowed_vmpls,
 } if {
@@ -75,7 +75,7 @@ problems contains {
 	"claim": "snp.policy.abi",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("the guest policy's minimum ABI %d.%d is below the required %d.%d", [have.major, have.minor, want.major, want.minor]),
+	"message": sprintf("the guest policy's minimum ABI %v.%v is below the required %v.%v", [have.major, have.minor, want.major, want.minor]),
 	"value": have,
 	"expected": want,
 } if {
@@ -89,7 +89,7 @@ problems contains {
 	"claim": "snp.guest_svn",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("guest SVN %d is below the required %d", [input.snp.guest_svn, ref.min_guest_svn]),
+	"message": sprintf("guest SVN %v is below the required %v", [input.snp.guest_svn, ref.min_guest_svn]),
 	"value": input.snp.guest_svn,
 	"expected": ref.min_guest_svn,
 } if {
@@ -103,7 +103,7 @@ problems contains {
 	"claim": sprintf("snp.%s.%s", [which, component]),
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("%s %s SVN %d is below the required %d", [which, component, have, want]),
+	"message": sprintf("%s %s SVN %v is below the required %v", [which, component, have, want]),
 	"value": have,
 	"expected": want,
 } if {

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import dcap_qvl  # the peer verifier: a declared test dependency, never skipped
 import pytest
 
 from ccpolicy.errors import EvidenceError, VerificationError
 from ccpolicy_dcap.quote import parse_quote
 
 from .conftest import CASES, GTG_PCS_FILES, DcapCase, case_context
-
-dcap_qvl = pytest.importorskip("dcap_qvl", reason="dcap-qvl is the reference implementation for this test")
 
 
 def _qvl_collateral(vectors: Path, case: DcapCase) -> object:

@@ -1,0 +1,75 @@
+"""The comparison workloads under pytest-benchmark, one benchmark per backend x workload x size.
+
+Each call is the backend's full run (setup included) and its output is checked against the plaintext
+reference; the plaintext baseline is benchmarked beside it. ``CCPOLICY_BENCH_QUICK=1`` keeps the
+smallest size of each workload. ``ccpolicy bench`` gives the per-phase breakdown and the results file.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from ccpolicy.comparison.backend import ComparisonBackend, RunParameters
+from ccpolicy.comparison.runner import pin_threads
+from ccpolicy.comparison.workloads import (
+    Workload,
+    WorkloadKind,
+    check_output,
+    make_workload,
+    plaintext_result,
+    workload_sizes,
+)
+from ccpolicy_fhe.tenseal_backend import TensealBackend
+from ccpolicy_mpc.backend import MpycBackend
+from ccpolicy_paillier.backend import PaillierBackend
+from ccpolicy_teemodel.backend import TeeModelBackend
+from ccpolicy_zkp.backend import ZkskBackend
+
+SEED = 2025
+QUICK = os.environ.get("CCPOLICY_BENCH_QUICK", "") not in ("", "0")
+BACKENDS: tuple[ComparisonBackend, ...] = (
+    TensealBackend(),
+    MpycBackend(),
+    ZkskBackend(),
+    PaillierBackend(),
+    TeeModelBackend(),
+)
+CASES = [(kind, size) for kind in WorkloadKind for size in workload_sizes(kind, quick=QUICK)]
+PARAMS = RunParameters(threads=1, timeout_s=600.0)
+
+pin_threads(1)
+
+
+def _case_id(case: tuple[WorkloadKind, int]) -> str:
+    return f"{case[0].value}-{case[1]}"
+
+
+@pytest.fixture(scope="module", params=CASES, ids=_case_id)
+def workload(request: pytest.FixtureRequest) -> Workload:
+    kind, size = request.param
+    return make_workload(kind, size, SEED)
+
+
+def test_plaintext_baseline(benchmark: Any, workload: Workload) -> None:
+    assert benchmark(plaintext_result, workload) == workload.reference
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda backend: backend.name)
+def test_backend(benchmark: Any, backend: ComparisonBackend, workload: Workload) -> None:
+    reason = backend.available()
+    if reason is not None:
+        pytest.skip(f"{backend.name} unavailable: {reason}")
+    if workload.kind not in backend.supported_workloads():
+        pytest.skip(f"{backend.name} does not support {workload.kind.value}")
+    measurement = benchmark.pedantic(backend.run, args=(workload, PARAMS), rounds=1 if QUICK else 3, iterations=1)
+    check = check_output(workload, measurement.output, measurement.tolerance)
+    assert check.correct, check.detail
+    benchmark.extra_info.update(
+        technology=backend.technology.value,
+        end_to_end_s=measurement.times.end_to_end,
+        setup_s=measurement.times.setup,
+        max_abs_error=check.max_abs_error,
+    )

@@ -1,0 +1,14 @@
+"""Entry module of the FHE comparison backends (entry point ``fhe = "ccpolicy_fhe.plugin"``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ccpolicy.comparison.backend import ComparisonBackend
+from ccpolicy.hookspecs import hookimpl
+from ccpolicy_fhe.tenseal_backend import TensealBackend
+
+
+@hookimpl
+def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
+    return [TensealBackend()]

@@ -1,0 +1,1 @@
+"""Multiparty computation comparison backend: MPyC, three parties as separate processes over loopback."""

@@ -1,0 +1,14 @@
+"""Entry module of the MPC comparison backend (entry point ``mpc = "ccpolicy_mpc.plugin"``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ccpolicy.comparison.backend import ComparisonBackend
+from ccpolicy.hookspecs import hookimpl
+from ccpolicy_mpc.backend import MpycBackend
+
+
+@hookimpl
+def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
+    return [MpycBackend()]

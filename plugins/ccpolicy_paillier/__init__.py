@@ -1,0 +1,1 @@
+"""Partially homomorphic comparison backend: Paillier encryption with python-paillier (``phe``)."""

@@ -1,0 +1,14 @@
+"""Entry module of the Paillier comparison backend (entry point ``paillier = "ccpolicy_paillier.plugin"``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ccpolicy.comparison.backend import ComparisonBackend
+from ccpolicy.hookspecs import hookimpl
+from ccpolicy_paillier.backend import PaillierBackend
+
+
+@hookimpl
+def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
+    return [PaillierBackend()]

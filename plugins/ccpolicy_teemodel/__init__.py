@@ -1,0 +1,1 @@
+"""TEE model comparison backend: plaintext in-process plus the costs a TEE adds that can be measured here."""

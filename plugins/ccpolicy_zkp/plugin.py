@@ -1,0 +1,14 @@
+"""Entry module of the ZKP comparison backend (entry point ``zkp = "ccpolicy_zkp.plugin"``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ccpolicy.comparison.backend import ComparisonBackend
+from ccpolicy.hookspecs import hookimpl
+from ccpolicy_zkp.backend import ZkskBackend
+
+
+@hookimpl
+def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
+    return [ZkskBackend()]
