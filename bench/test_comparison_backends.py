@@ -15,7 +15,6 @@ import pytest
 from ccpolicy.comparison.backend import ComparisonBackend, RunParameters
 from ccpolicy.comparison.runner import pin_threads
 from ccpolicy.comparison.workloads import (
-    Workload,
     WorkloadKind,
     check_output,
     make_workload,
@@ -47,23 +46,25 @@ def _case_id(case: tuple[WorkloadKind, int]) -> str:
     return f"{case[0].value}-{case[1]}"
 
 
-@pytest.fixture(scope="module", params=CASES, ids=_case_id)
-def workload(request: pytest.FixtureRequest) -> Workload:
-    kind, size = request.param
-    return make_workload(kind, size, SEED)
-
-
-def test_plaintext_baseline(benchmark: Any, workload: Workload) -> None:
+@pytest.mark.parametrize(("kind", "size"), CASES, ids=[f"{kind.value}-{size}" for kind, size in CASES])
+def test_plaintext_baseline(benchmark: Any, kind: WorkloadKind, size: int) -> None:
+    workload = make_workload(kind, size, SEED)
     assert benchmark(plaintext_result, workload) == workload.reference
 
 
-@pytest.mark.parametrize("backend", BACKENDS, ids=lambda backend: backend.name)
-def test_backend(benchmark: Any, backend: ComparisonBackend, workload: Workload) -> None:
+@pytest.mark.parametrize(
+    ("backend", "kind", "size"),
+    [
+        pytest.param(backend, kind, size, id=f"{backend.name}-{_case_id((kind, size))}")
+        for backend in BACKENDS
+        for kind, size in CASES
+        if kind in backend.supported_workloads()
+    ],
+)
+def test_backend(benchmark: Any, backend: ComparisonBackend, kind: WorkloadKind, size: int) -> None:
     reason = backend.available()
-    if reason is not None:
-        pytest.skip(f"{backend.name} unavailable: {reason}")
-    if workload.kind not in backend.supported_workloads():
-        pytest.skip(f"{backend.name} does not support {workload.kind.value}")
+    assert reason is None, f"{backend.name} unavailable in the bench environment (tox -e bench installs all): {reason}"
+    workload = make_workload(kind, size, SEED)
     measurement = benchmark.pedantic(backend.run, args=(workload, PARAMS), rounds=1 if QUICK else 3, iterations=1)
     check = check_output(workload, measurement.output, measurement.tolerance)
     assert check.correct, check.detail
