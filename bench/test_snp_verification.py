@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from ccpolicy.certificates import load_certificate
+from ccpolicy.claims import to_input_document
 from ccpolicy.collateral import load_collateral
 from ccpolicy.host import PluginHost
 from ccpolicy.interfaces import VerificationContext
@@ -88,3 +89,27 @@ def pipeline_with_reference(host: PluginHost, case: dict[str, object], tmp_path_
     data = tmp_path_factory.mktemp("refs") / "refs.json"
     data.write_text(f'{{"snp": {{"measurements": ["{case["measurement"]}"], "allowed_vmpls": [0, 1]}}}}')
     return AttestationVerifier(host, data_paths=[data])
+
+
+def test_detect(benchmark, case: dict[str, object], host: PluginHost) -> None:
+    """Host detection: every loaded TEE plugin is asked whether it recognizes the evidence."""
+    assert benchmark(host.detect, case["report"]).tee_id == "snp"
+
+
+def test_input_document(benchmark, case: dict[str, object], host: PluginHost) -> None:
+    """Claims -> the Rego input document (the SNP vendor claims built JSON-ready by the plugin)."""
+    verifier = host.verifier("snp")
+    claims = verifier.verify(
+        verifier.parse(case["report"]), VerificationContext(now=NOW, collateral=case["collateral"])
+    )
+    benchmark(to_input_document, claims, now=NOW, nonce_verified=None)
+
+
+def test_policy_evaluation(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+    """The regorus engine alone: input JSON in, decision JSON out (no appraisal of the decision)."""
+    pipeline = pipeline_with_reference(host, case, tmp_path_factory)
+    outcome = pipeline.verify(case["report"], now=NOW, collateral=case["collateral"])
+    assert outcome.input_document is not None
+    policy, engine = pipeline.policy_for("snp"), pipeline.engine
+    decision = benchmark(engine.evaluate, policy, outcome.input_document)
+    assert decision["reasons"] == []

@@ -37,7 +37,11 @@ class Status(enum.Enum):
 
     @property
     def severity(self) -> int:
-        return list(Status).index(self)
+        return _SEVERITY[self]
+
+
+_SEVERITY = {status: index for index, status in enumerate(Status)}
+_TRUST_CLAIM_NAMES = frozenset(claim.value for claim in TrustClaim)
 
 
 def tier(value: int) -> Status:
@@ -76,7 +80,7 @@ def overall_status(trust_vector: Mapping[str, int]) -> Status:
     tiers = {tier(value) for value in trust_vector.values()}
     if not tiers or tiers == {Status.NONE}:
         return Status.NONE
-    return max(tiers - {Status.NONE} or tiers, key=lambda status: status.severity)
+    return max(tiers - {Status.NONE} or tiers, key=_SEVERITY.__getitem__)
 
 
 def appraisal_from_decision(decision: JsonValue, policy_id: str) -> Appraisal:
@@ -86,10 +90,9 @@ def appraisal_from_decision(decision: JsonValue, policy_id: str) -> Appraisal:
     raw_vector = decision.get("trust_vector")
     if not isinstance(raw_vector, Mapping) or not raw_vector:
         raise PolicyError("the policy result has no trust_vector object", reason="policy.shape")
-    known = {claim.value for claim in TrustClaim}
     vector: dict[str, int] = {}
     for name, value in raw_vector.items():
-        if name not in known:
+        if name not in _TRUST_CLAIM_NAMES:
             raise PolicyError(f"'{name}' is not an AR4SI trust claim", reason="policy.shape")
         if isinstance(value, bool) or not isinstance(value, int) or not -128 <= value <= 127:
             raise PolicyError(

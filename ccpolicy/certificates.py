@@ -9,10 +9,10 @@ RevokedError (exit 3).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from typing import Generic, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -31,6 +31,44 @@ from ccpolicy.errors import (
 
 TEST_ROOT_NAME = "ccpolicy test root - not genuine hardware"
 """Common-name marker of every certificate authority the evidence forge makes."""
+
+_T = TypeVar("_T")
+_PER_CERTIFICATE_LIMIT = 4096
+
+
+class PerCertificate(Generic[_T]):
+    """A bounded memo of a pure function of one certificate, keyed by the certificate object.
+
+    Certificates are immutable, so a function of one is computed once per object.  The key is the
+    object's identity: hashing an ``x509.Certificate`` hashes its whole encoding (microseconds, as
+    much as the lookup saves).  Each entry holds its certificate, so the id cannot be reused by
+    another object while the entry exists.  Exceptions are not remembered.
+    """
+
+    def __init__(self, compute: Callable[[x509.Certificate], _T]) -> None:
+        self._compute = compute
+        self._entries: dict[int, tuple[x509.Certificate, _T]] = {}
+        self.__doc__ = compute.__doc__
+        self.__name__ = compute.__name__
+        self.__wrapped__ = compute
+
+    def __call__(self, certificate: x509.Certificate) -> _T:
+        entry = self._entries.get(id(certificate))
+        if entry is not None and entry[0] is certificate:
+            return entry[1]
+        value = self._compute(certificate)
+        if len(self._entries) >= _PER_CERTIFICATE_LIMIT:
+            self._entries.clear()
+        self._entries[id(certificate)] = (certificate, value)
+        return value
+
+    def cache_clear(self) -> None:
+        self._entries.clear()
+
+
+def per_certificate(compute: Callable[[x509.Certificate], _T]) -> PerCertificate[_T]:
+    """Decorate a pure function of one certificate with :class:`PerCertificate`."""
+    return PerCertificate(compute)
 
 
 @contextmanager
@@ -52,7 +90,7 @@ def load_certificate(data: bytes) -> x509.Certificate:
             raise ConfigurationError("certificate does not parse", reason="collateral.garbage") from exc
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def describe(certificate: x509.Certificate) -> str:
     """A short name for messages: the subject's common name, else the whole subject."""
     names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
@@ -79,18 +117,18 @@ def check_validity(certificate: x509.Certificate, now: datetime, *, role: str) -
     )
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def validity_window(certificate: x509.Certificate) -> tuple[datetime, datetime]:
     return certificate.not_valid_before_utc, certificate.not_valid_after_utc
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def subject_der(certificate: x509.Certificate) -> bytes:
     """The subject name's DER encoding: comparing bytes is far cheaper than comparing Name objects."""
     return certificate.subject.public_bytes()
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def issuer_der(certificate: x509.Certificate) -> bytes:
     return certificate.issuer.public_bytes()
 
@@ -198,13 +236,13 @@ def check_revocation(
         raise RevokedError(f"certificate '{describe(certificate)}' (serial {certificate.serial_number:#x}) is revoked")
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def fingerprint(certificate: x509.Certificate) -> bytes:
     """SHA-256 over the DER encoding (remembered per certificate: chains are checked on every verification)."""
     return certificate.fingerprint(hashes.SHA256())
 
 
-@lru_cache(maxsize=4096)
+@per_certificate
 def public_key(certificate: x509.Certificate) -> CertificatePublicKeyTypes:
     """The certificate's public key, loaded once: loading validates the point, which costs as much as a verify."""
     return certificate.public_key()

@@ -59,6 +59,11 @@ def load_case(path: Path) -> EvidenceCase:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"cannot read evidence case {path}: {exc}") from exc
+    return case_from_table(path, document, default_name=path.name.removesuffix(CASE_SUFFIX))
+
+
+def case_from_table(path: Path, document: Mapping[str, Any], *, default_name: str) -> EvidenceCase:
+    """A case from its TOML table; ``path`` is the file it came from (relative paths start there)."""
     unknown = set(document) - KNOWN_KEYS - {"expect"}
     expect = document.get("expect")
     if unknown or not isinstance(expect, dict) or not expect or set(expect) - KNOWN_EXPECTATIONS:
@@ -73,7 +78,7 @@ def load_case(path: Path) -> EvidenceCase:
     try:
         return EvidenceCase(
             path=path,
-            name=str(document.get("name") or path.name.removesuffix(CASE_SUFFIX)),
+            name=str(document.get("name") or default_name),
             evidence=_resolve(path, document["evidence"]),
             collateral=tuple(_resolve(path, p) for p in _strings(path, document, "collateral")),
             at=document["at"],

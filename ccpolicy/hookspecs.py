@@ -12,7 +12,14 @@ from collections.abc import Sequence
 import pluggy
 
 from ccpolicy.comparison.backend import ComparisonBackend
-from ccpolicy.interfaces import EvidenceForge, PolicyEngine, TeeVerifier
+from ccpolicy.interfaces import (
+    CollateralSource,
+    EvidenceForge,
+    PolicyEngine,
+    ReferenceValueGenerator,
+    TeeVerifier,
+)
+from ccpolicy.threats import ThreatModel
 
 PROJECT_NAME = "ccpolicy"
 
@@ -44,4 +51,33 @@ def ccpolicy_policy_engines() -> Sequence[PolicyEngine]:
 @hookspec
 def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
     """Backends that run the reference workloads (FHE, MPC, ZKP, TEE model, ...), by ``name``."""
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_threat_models() -> Sequence[ThreatModel]:
+    """Threat models, one per TEE id: the threats with the claims that mitigate them, security
+    properties, TCB, adversaries in and out of scope, isolation unit and sources.
+
+    ``ccpolicy lint --threats`` names the threats no annotated policy rule mitigates; reports
+    compare the rest across technologies.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_reference_value_generators() -> Sequence[ReferenceValueGenerator]:
+    """Generators of reference values (expected measurements) from a guest's launch inputs, one per ``tee_id``.
+
+    ``ccpolicy refvalues TEE`` (or ``--mode NAME``, matched against ``modes``) runs one of them.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_collateral_sources() -> Sequence[CollateralSource]:
+    """Online sources of collateral (AMD KDS, Intel PCS, ...), one per ``tee_id``, used only when asked for.
+
+    ``ccpolicy collateral fetch TEE`` and ``ccpolicy verify --fetch-collateral`` call them.
+    """
     raise NotImplementedError

@@ -19,7 +19,14 @@ import pluggy
 from ccpolicy import hookspecs
 from ccpolicy.comparison.backend import ComparisonBackend
 from ccpolicy.errors import CcpolicyError, PluginError, UnsupportedEvidenceError
-from ccpolicy.interfaces import EvidenceForge, PolicyEngine, TeeVerifier
+from ccpolicy.interfaces import (
+    CollateralSource,
+    EvidenceForge,
+    PolicyEngine,
+    ReferenceValueGenerator,
+    TeeVerifier,
+)
+from ccpolicy.threats import ThreatModel
 
 T = TypeVar("T")
 DISABLE_VARIABLE = "CCPOLICY_DISABLE_PLUGINS"
@@ -113,8 +120,20 @@ class PluginHost:
         return self._collect("ccpolicy_comparison_backends", ComparisonBackend, key=lambda b: b.name)
 
     @cached_property
+    def threat_models(self) -> Mapping[str, ThreatModel]:
+        return self._collect("ccpolicy_threat_models", ThreatModel, key=lambda m: m.tee_id)
+
+    @cached_property
     def policy_engines(self) -> Mapping[str, PolicyEngine]:
         return self._collect("ccpolicy_policy_engines", PolicyEngine, key=lambda e: e.name)
+
+    @cached_property
+    def reference_value_generators(self) -> Mapping[str, ReferenceValueGenerator]:
+        return self._collect("ccpolicy_reference_value_generators", ReferenceValueGenerator, key=lambda g: g.tee_id)
+
+    @cached_property
+    def collateral_sources(self) -> Mapping[str, CollateralSource]:
+        return self._collect("ccpolicy_collateral_sources", CollateralSource, key=lambda s: s.tee_id)
 
     def providers(self) -> dict[str, list[str]]:
         """For each plugin name, the keys of everything it provides (``tee:snp``, ``engine:regorus``)."""
@@ -124,6 +143,9 @@ class PluginHost:
             ("ccpolicy_evidence_forges", "forge", "tee_id"),
             ("ccpolicy_policy_engines", "engine", "name"),
             ("ccpolicy_comparison_backends", "backend", "name"),
+            ("ccpolicy_reference_value_generators", "refvalues", "tee_id"),
+            ("ccpolicy_collateral_sources", "collateral", "tee_id"),
+            ("ccpolicy_threat_models", "threats", "tee_id"),
         ):
             for plugin_name, objects in self._call_each(hook_name):
                 provided.setdefault(plugin_name, []).extend(f"{kind}:{getattr(o, key)}" for o in objects)
@@ -138,7 +160,16 @@ class PluginHost:
 
     def detect(self, evidence: bytes) -> TeeVerifier:
         """The one verifier that recognizes the evidence; none or several is an error."""
-        matches = [v for v in self.tee_verifiers.values() if _detects(v, evidence)]
+        matches = []
+        for verifier in self.tee_verifiers.values():
+            try:
+                detected = verifier.detect(evidence)
+            except CcpolicyError:
+                raise
+            except Exception as exc:  # as guarded() does, without a closure per verifier
+                raise PluginError(f"plugin '{verifier.tee_id}' failed in detect: {type(exc).__name__}: {exc}") from exc
+            if detected:
+                matches.append(verifier)
         if not matches:
             raise UnsupportedEvidenceError(
                 "no loaded plugin recognizes this evidence", hint="pass --tee ID; `ccpolicy plugins` lists the TEEs"
@@ -177,10 +208,6 @@ class PluginHost:
                     )
                 collected[name], owners[name] = obj, plugin_name
         return collected
-
-
-def _detects(verifier: TeeVerifier, evidence: bytes) -> bool:
-    return guarded(verifier.tee_id, "detect", lambda: verifier.detect(evidence))
 
 
 def guarded(plugin: str, what: str, call: Callable[[], T]) -> T:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from cryptography import x509
 from ccpolicy.certificates import is_test_root
 from ccpolicy.claims import Claims, JsonValue
 from ccpolicy.collateral import CollateralStore
+from ccpolicy.errors import ConfigurationError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,6 +24,18 @@ class VerificationContext:
     collateral: CollateralStore
     unsafe_trust_test_root: bool = False
     """Accept certificate authorities made by ccpolicy's evidence forge. Never for production."""
+    verifier_lookup: Callable[[str], TeeVerifier] | None = None
+    """The host's verifiers by TEE id (the pipeline passes ``PluginHost.verifier``), for evidence that
+    nests another TEE's evidence: the Azure vTPM verifiers hand the SNP report or TD quote to ``snp``/``tdx``."""
+
+    def verifier_for(self, tee_id: str) -> TeeVerifier:
+        """The loaded verifier of ``tee_id``; UnsupportedEvidenceError from the host when none is loaded."""
+        if self.verifier_lookup is None:
+            raise ConfigurationError(
+                f"the '{tee_id}' verifier is needed, but this verification context has no plugin host "
+                "(VerificationContext.verifier_lookup is None)"
+            )
+        return self.verifier_lookup(tee_id)
 
     def trust_anchors(self, pinned: Sequence[x509.Certificate]) -> list[x509.Certificate]:
         """The pinned vendor roots, plus forge test roots from the collateral when allowed."""
@@ -98,6 +111,59 @@ class Policy:
     query: str
     policy_id: str
     """``sha256:<hex>`` over the policy texts, for ``ear.appraisal-policy-id``."""
+
+
+@runtime_checkable
+class ReferenceValueGenerator(Protocol):
+    """Computes the reference values a TEE's default policy reads, from the inputs of a guest launch.
+
+    ``tee_id`` is the TEE the values are for and the top-level key of the data document it returns;
+    ``modes`` are further names ``ccpolicy refvalues --mode`` selects it by (``seves`` for ``sev-es``).
+    """
+
+    tee_id: str
+    name: str
+    modes: Sequence[str]
+
+    def reference_values(
+        self,
+        *,
+        firmware: Path,
+        kernel: Path | None = None,
+        initrd: Path | None = None,
+        cmdline: str | None = None,
+        vcpus: int | None = None,
+        vcpu_type: str | None = None,
+        options: Mapping[str, str] | None = None,
+    ) -> dict[str, JsonValue]:
+        """A data document such as ``{"snp": {"measurements": ["<hex>"]}}``.
+
+        ``options`` are generator-specific ``field=value`` settings; an unknown one, a missing input or
+        firmware the generator cannot measure is a ConfigurationError.
+        """
+        ...
+
+
+@runtime_checkable
+class CollateralSource(Protocol):
+    """Fetches the collateral that endorses one TEE's evidence from its vendor's service, through a cache.
+
+    Offline collateral (``--collateral``) stays the default; a source is used only when asked for.
+    """
+
+    tee_id: str
+    name: str
+    """Label of what it provides (``kds``, ``pcs``); becomes the CollateralStore's ``source``."""
+
+    def fetch(
+        self, evidence: bytes, *, cache_dir: Path, now: datetime, service_url: str | None = None
+    ) -> Sequence[Path]:
+        """Files under ``cache_dir`` that endorse ``evidence`` at ``now``: cached while valid, fetched otherwise.
+
+        ``service_url`` replaces the vendor's base URL (mirrors, tests). Raises EvidenceError for
+        evidence it cannot read and CollateralError when the service cannot provide the collateral.
+        """
+        ...
 
 
 @runtime_checkable

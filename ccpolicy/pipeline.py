@@ -106,7 +106,12 @@ class AttestationVerifier:
         try:
             verifier = self.host.verifier(tee) if tee else self.host.detect(evidence)
             tee_id = verifier.tee_id
-            context = VerificationContext(now=now, collateral=collateral, unsafe_trust_test_root=unsafe_trust_test_root)
+            context = VerificationContext(
+                now=now,
+                collateral=collateral,
+                unsafe_trust_test_root=unsafe_trust_test_root,
+                verifier_lookup=self.host.verifier,
+            )
             report = guarded(tee_id, "parse", lambda: verifier.parse(evidence))
             claims = guarded(tee_id, "verify", lambda: verifier.verify(report, context))
             tee_id = claims.tee

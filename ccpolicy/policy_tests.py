@@ -145,12 +145,15 @@ def _coverage(engine: regorus.Engine) -> list[FileCoverage]:
 
 
 def _rule_lines(ast: dict[str, Any]) -> Iterator[int]:
+    """The statement lines of every rule body; the head line only for rules without a body.
+
+    regorus marks a multi-line rule's head (``x if {``) as evaluated only for some rule kinds, so its
+    statements stand for it.
+    """
     for rule in ast["rules"]:
         body = next(iter(rule.values()))
-        yield body["span"]["line"]
-        for query in body.get("bodies", []):
-            for statement in query["query"]["stmts"]:
-                yield statement["span"]["line"]
+        statements = [s["span"]["line"] for query in body.get("bodies", []) for s in query["query"]["stmts"]]
+        yield from statements or [body["span"]["line"]]
 
 
 def _ref_names(ref: dict[str, Any]) -> list[str]:

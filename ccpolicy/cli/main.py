@@ -10,16 +10,35 @@ from collections.abc import Sequence
 from ccpolicy import __version__
 from ccpolicy.cli import (
     bench_command,
+    collateral_command,
+    explain_command,
     forge_command,
+    gate_command,
+    lint_command,
     plugins_command,
     policy_command,
     policy_test_command,
+    refvalues_command,
+    report_command,
     verify_command,
 )
 from ccpolicy.errors import CcpolicyError
 
 INTERNAL_ERROR_EXIT = 6
-COMMANDS = (plugins_command, verify_command, policy_test_command, policy_command, forge_command, bench_command)
+COMMANDS = (
+    plugins_command,
+    verify_command,
+    explain_command,
+    gate_command,
+    policy_test_command,
+    lint_command,
+    policy_command,
+    forge_command,
+    refvalues_command,
+    collateral_command,
+    bench_command,
+    report_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

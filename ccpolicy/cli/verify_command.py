@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
+from ccpolicy.cli.collateral_command import add_service_options, default_cache_dir, fetched_collateral
 from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_test, outcome_as_text
 from ccpolicy.cli.policy_command import add_opa_arguments, configure_opa_engine
-from ccpolicy.collateral import load_collateral
+from ccpolicy.collateral import CollateralStore, load_collateral
 from ccpolicy.ear import load_signing_key, sign_jwt
-from ccpolicy.errors import ConfigurationError
+from ccpolicy.errors import CcpolicyError, ConfigurationError
 from ccpolicy.host import PluginHost
 from ccpolicy.pipeline import AttestationVerifier, Outcome
 from ccpolicy.result_formats import render
@@ -35,6 +37,12 @@ def register(subparsers: Any) -> None:
         metavar="PATH",
         help="collateral file or directory (repeatable)",
     )
+    parser.add_argument(
+        "--fetch-collateral",
+        action="store_true",
+        help="also fetch the evidence's collateral from the vendor's service (AMD KDS for snp), through a cache",
+    )
+    add_service_options(parser, cache_option="--collateral-cache")
     parser.add_argument("--at", type=time_argument, metavar="RFC3339", help="evaluation time (default: now)")
     parser.add_argument("--nonce", type=hex_argument, metavar="HEX", help="nonce the report data must carry")
     parser.add_argument(
@@ -72,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     if args.sign_key and args.format != "ear":
         raise ConfigurationError("--sign-key goes with --format ear")
     signing_key = load_signing_key(args.sign_key) if args.sign_key else None
+    if not args.fetch_collateral and (args.collateral_cache or args.service_url):
+        raise ConfigurationError("--collateral-cache and --kds-url go with --fetch-collateral")
     collateral = load_collateral(args.collateral)
     host = PluginHost.load()
     configure_opa_engine(host, args)
@@ -82,15 +92,23 @@ def run(args: argparse.Namespace) -> int:
     worst = 0
     collected = []
     for path in args.evidence:
-        outcome = verifier.verify(
-            read_evidence(path),
-            now=now,
-            collateral=collateral,
-            source=str(path),
-            tee=args.tee,
-            nonce=args.nonce,
-            unsafe_trust_test_root=args.trust_test_root,
-        )
+        evidence = read_evidence(path)
+        try:
+            store = (
+                with_fetched_collateral(host, evidence, collateral, args, now) if args.fetch_collateral else collateral
+            )
+        except CcpolicyError as error:  # the fetch failed: this evidence's outcome is that error
+            outcome = Outcome(source=str(path), tee=args.tee, error=error)
+        else:
+            outcome = verifier.verify(
+                evidence,
+                now=now,
+                collateral=store,
+                source=str(path),
+                tee=args.tee,
+                nonce=args.nonce,
+                unsafe_trust_test_root=args.trust_test_root,
+            )
         if args.format in REPORT_FORMATS:
             collected.append(outcome_as_test(outcome))
         else:
@@ -99,6 +117,22 @@ def run(args: argparse.Namespace) -> int:
     if args.format in REPORT_FORMATS:
         print(render(args.format, collected))
     return worst
+
+
+def with_fetched_collateral(
+    host: PluginHost, evidence: bytes, offline: CollateralStore, args: argparse.Namespace, now: datetime
+) -> CollateralStore:
+    """The evidence's collateral from its TEE's source, added to the offline collateral given with --collateral."""
+    tee_id = args.tee or host.detect(evidence).tee_id
+    fetched = fetched_collateral(
+        host,
+        evidence,
+        tee_id=tee_id,
+        cache_dir=args.collateral_cache or default_cache_dir(),
+        now=now,
+        service_url=args.service_url,
+    )
+    return offline.merged(fetched) if args.collateral else fetched
 
 
 def read_evidence(path: Path) -> bytes:

@@ -14,8 +14,16 @@ from ccpolicy_cose.cose_key import ec_public_key_from_evidence
 from ccpolicy_cose.cose_signature import verify_cose_sign1
 
 
-def verify_platform_token(evidence: CcaEvidence, collateral: CollateralStore) -> SelectedKey:
-    cpak = select_attestation_key(collateral, evidence.platform.instance_id, role="CCA platform attestation key (CPAK)")
+def verify_platform_token(
+    evidence: CcaEvidence, collateral: CollateralStore, *, unsafe_trust_test_root: bool = False
+) -> SelectedKey:
+    """The CPAK (a forge test key only with ``unsafe_trust_test_root``) made the platform token's signature."""
+    cpak = select_attestation_key(
+        collateral,
+        evidence.platform.instance_id,
+        role="CCA platform attestation key (CPAK)",
+        unsafe_trust_test_root=unsafe_trust_test_root,
+    )
     verify_cose_sign1(evidence.platform_message, cpak.key, what="CCA platform token")
     return cpak
 

@@ -34,7 +34,8 @@ class CcaVerifier:
     def verify(self, report: CcaEvidence, context: VerificationContext) -> Claims:
         if not isinstance(report, CcaEvidence):
             raise UnsupportedEvidenceError(f"cca cannot verify a {type(report).__name__}")
-        cpak = verify_platform_token(report, context.collateral)
+        cpak = verify_platform_token(report, context.collateral, unsafe_trust_test_root=context.unsafe_trust_test_root)
         verify_realm_token(report)
         verify_binding(report)
-        return build_claims(report, cpak, tee=self.tee_id, collateral_source=context.collateral.source)
+        source = "test-root" if cpak.test_key else context.collateral.source
+        return build_claims(report, cpak, tee=self.tee_id, collateral_source=source)

@@ -3,6 +3,12 @@
 Picked by content: a blob is a public key if it holds a ``PUBLIC KEY`` PEM block
 or parses as DER SubjectPublicKeyInfo.  Only EC keys are kept; COSE evidence is
 ECDSA-signed.
+
+A raw key cannot say who made it, so the evidence forge marks its keys: it writes
+them as self-issued X.509 certificates whose common name carries
+``ccpolicy.certificates.TEST_ROOT_NAME``.  Such a certificate's key is a *test
+key*; selecting one fails with ChainError unless the caller trusts the test root
+(``VerificationContext.unsafe_trust_test_root``).  Other certificates are not keys.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from ccpolicy.certificates import TEST_ROOT_NAME, is_test_root
 from ccpolicy.collateral import CollateralStore
-from ccpolicy.errors import CollateralMissingError, ConfigurationError
+from ccpolicy.errors import ChainError, CollateralMissingError, ConfigurationError
 from ccpolicy_cose.cose_key import instance_id
 
 PEM_PUBLIC_KEY = b"-----BEGIN PUBLIC KEY-----"
@@ -26,15 +33,23 @@ PEM_PUBLIC_KEY_END = b"-----END PUBLIC KEY-----"
 class CollateralPublicKey:
     key: ec.EllipticCurvePublicKey
     origin: Path
+    test_key: bool = False
+    """Made by ccpolicy's evidence forge (a self-issued certificate named with TEST_ROOT_NAME)."""
 
 
 def collateral_public_keys(store: CollateralStore) -> tuple[CollateralPublicKey, ...]:
-    """Every EC public key in the store's blobs, in store order."""
+    """Every EC public key in the store's blobs, in store order, then the forge's test keys."""
     found: list[CollateralPublicKey] = []
     for blob in store.blobs:
         for key in _public_keys(blob.data, blob.path):
             if isinstance(key, ec.EllipticCurvePublicKey):
                 found.append(CollateralPublicKey(key=key, origin=blob.path))
+    for item in store.certificates:
+        certificate = item.certificate
+        if certificate.subject == certificate.issuer and is_test_root(certificate):
+            key = certificate.public_key()
+            if isinstance(key, ec.EllipticCurvePublicKey):
+                found.append(CollateralPublicKey(key=key, origin=item.origin, test_key=True))
     return tuple(found)
 
 
@@ -65,20 +80,37 @@ class SelectedKey:
     origin: Path
     matches_instance_id: bool
     """True when the token's instance id is ``0x01 || SHA-256`` of this key's point."""
+    test_key: bool = False
+    """The key is a forge test key (accepted only with ``unsafe_trust_test_root``)."""
 
 
-def select_attestation_key(store: CollateralStore, token_instance_id: bytes, *, role: str) -> SelectedKey:
+def select_attestation_key(
+    store: CollateralStore, token_instance_id: bytes, *, role: str, unsafe_trust_test_root: bool = False
+) -> SelectedKey:
     """The collateral key whose instance id the token carries, else the only key given.
 
     Raises CollateralMissingError when the store has no EC public key, or
-    several of which none matches the instance id.
+    several of which none matches the instance id; ChainError when the key
+    picked is a forge test key and ``unsafe_trust_test_root`` is false.
     """
     keys = collateral_public_keys(store)
-    for candidate in keys:
-        if instance_id(candidate.key) == token_instance_id:
-            return SelectedKey(key=candidate.key, origin=candidate.origin, matches_instance_id=True)
-    if len(keys) == 1:
-        return SelectedKey(key=keys[0].key, origin=keys[0].origin, matches_instance_id=False)
+    chosen = next((candidate for candidate in keys if instance_id(candidate.key) == token_instance_id), None)
+    if chosen is None and len(keys) == 1:
+        chosen = keys[0]
+    if chosen is not None:
+        # A forge key stays a test key even if the same key also came in unmarked.
+        test_key = any(candidate.test_key and candidate.key == chosen.key for candidate in keys)
+        if test_key and not unsafe_trust_test_root:
+            raise ChainError(
+                f"the {role} in {chosen.origin} is a key of the ccpolicy evidence forge ({TEST_ROOT_NAME})",
+                hint="it signs forged evidence; pass --trust-test-root in tests only",
+            )
+        return SelectedKey(
+            key=chosen.key,
+            origin=chosen.origin,
+            matches_instance_id=instance_id(chosen.key) == token_instance_id,
+            test_key=test_key,
+        )
     if not keys:
         raise CollateralMissingError(
             f"no {role} public key in the collateral",

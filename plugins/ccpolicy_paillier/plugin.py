@@ -6,9 +6,16 @@ from collections.abc import Sequence
 
 from ccpolicy.comparison.backend import ComparisonBackend
 from ccpolicy.hookspecs import hookimpl
+from ccpolicy.threats import ThreatModel
 from ccpolicy_paillier.backend import PaillierBackend
+from ccpolicy_paillier.threats import PAILLIER_THREAT_MODEL
 
 
 @hookimpl
 def ccpolicy_comparison_backends() -> Sequence[ComparisonBackend]:
     return [PaillierBackend()]
+
+
+@hookimpl
+def ccpolicy_threat_models() -> Sequence[ThreatModel]:
+    return [PAILLIER_THREAT_MODEL]

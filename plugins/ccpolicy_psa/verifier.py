@@ -36,6 +36,12 @@ class PsaVerifier:
     def verify(self, report: PsaEvidence, context: VerificationContext) -> Claims:
         if not isinstance(report, PsaEvidence):
             raise UnsupportedEvidenceError(f"psa cannot verify a {type(report).__name__}")
-        key = select_attestation_key(context.collateral, report.token.instance_id, role="PSA IAK")
+        key = select_attestation_key(
+            context.collateral,
+            report.token.instance_id,
+            role="PSA IAK",
+            unsafe_trust_test_root=context.unsafe_trust_test_root,
+        )
         verify_cose_sign1(report.message, key.key, what="PSA token")
-        return build_claims(report.token, key, tee=self.tee_id, collateral_source=context.collateral.source)
+        source = "test-root" if key.test_key else context.collateral.source
+        return build_claims(report.token, key, tee=self.tee_id, collateral_source=source)

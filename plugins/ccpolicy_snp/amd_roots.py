@@ -162,3 +162,9 @@ def pinned_roots() -> dict[bytes, tuple[SevProduct, x509.Certificate]]:
             raise PluginError(f"embedded ARK-{product.value} has fingerprint {actual.hex()}, pinned {pinned}")
         roots[actual] = (product, certificate)
     return roots
+
+
+@cache
+def pinned_root_certificates() -> tuple[x509.Certificate, ...]:
+    """The embedded ARKs, as trust anchors."""
+    return tuple(certificate for _, certificate in pinned_roots().values())

@@ -15,7 +15,10 @@ Normalized choices:
 
 from __future__ import annotations
 
-from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonValue, TcbClaims
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonReadyMapping, JsonValue, TcbClaims, json_time
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy_snp.report import FirmwareVersion, SnpReport
 from ccpolicy_snp.tcb import TcbVersion
@@ -50,11 +53,37 @@ def build_claims(verified: VerifiedReport, context: VerificationContext) -> Clai
         not_after=endorsement.not_after,
         crl_checked=endorsement.crl_checked,
     )
-    return Claims(tee=TEE_ID, evidence=evidence, vendor=vendor_claims(report, endorsement), collateral=collateral)
+    return Claims(tee=TEE_ID, evidence=evidence, vendor=SnpVendorClaims(report, endorsement), collateral=collateral)
 
 
-def vendor_claims(report: SnpReport, endorsement: Endorsement) -> dict[str, JsonValue]:
-    """Every report field, typed (bytes stay bytes; the host turns them into hex)."""
+class SnpVendorClaims(JsonReadyMapping):
+    """The vendor claims of one verified report: typed when read, JSON-ready for the input document."""
+
+    __slots__ = ("_endorsement", "_report")
+
+    def __init__(self, report: SnpReport, endorsement: Endorsement) -> None:
+        super().__init__()
+        self._report = report
+        self._endorsement = endorsement
+
+    def build_typed(self) -> Mapping[str, JsonValue]:
+        return vendor_claims(self._report, self._endorsement)
+
+    def json_value(self) -> dict[str, JsonValue]:
+        return vendor_claims(self._report, self._endorsement, json_ready=True)
+
+
+def _as_is(value: JsonValue) -> JsonValue:
+    return value
+
+
+def vendor_claims(report: SnpReport, endorsement: Endorsement, *, json_ready: bool = False) -> dict[str, JsonValue]:
+    """Every report field, typed (bytes stay bytes; the host turns them into hex), or already JSON-ready.
+
+    One function builds both forms, so ``json_ready=True`` gives exactly ``to_json_value`` of the typed form.
+    """
+    binary: Callable[[bytes], JsonValue] = bytes.hex if json_ready else _as_is
+    moment: Callable[[datetime], JsonValue] = json_time if json_ready else _as_is
     policy = report.policy
     platform = report.platform_info
     extensions = endorsement.leaf_extensions
@@ -77,8 +106,8 @@ def vendor_claims(report: SnpReport, endorsement: Endorsement) -> dict[str, Json
             "reserved_one": policy.reserved_one,
             "undefined_bits": policy.undefined_bits,
         },
-        "family_id": report.family_id,
-        "image_id": report.image_id,
+        "family_id": binary(report.family_id),
+        "image_id": binary(report.image_id),
         "vmpl": report.vmpl,
         "signature_algo": report.signature_algo,
         "current_tcb": tcb_object(report.current_tcb),
@@ -95,32 +124,32 @@ def vendor_claims(report: SnpReport, endorsement: Endorsement) -> dict[str, Json
         "author_key_en": report.key_info.author_key_en,
         "mask_chip_key": report.key_info.mask_chip_key,
         "signing_key": report.key_info.signing_key.label,
-        "report_data": report.report_data,
-        "measurement": report.measurement,
-        "host_data": report.host_data,
-        "id_key_digest": report.id_key_digest,
-        "author_key_digest": report.author_key_digest,
-        "report_id": report.report_id,
-        "report_id_ma": report.report_id_ma,
+        "report_data": binary(report.report_data),
+        "measurement": binary(report.measurement),
+        "host_data": binary(report.host_data),
+        "id_key_digest": binary(report.id_key_digest),
+        "author_key_digest": binary(report.author_key_digest),
+        "report_id": binary(report.report_id),
+        "report_id_ma": binary(report.report_id_ma),
         "reported_tcb": tcb_object(report.reported_tcb),
         "cpuid": None
         if report.cpuid is None
         else {"family": report.cpuid.family, "model": report.cpuid.model, "stepping": report.cpuid.stepping},
-        "chip_id": report.chip_id,
+        "chip_id": binary(report.chip_id),
         "committed_tcb": tcb_object(report.committed_tcb),
         "current_version": version_object(report.current_version),
         "committed_version": version_object(report.committed_version),
         "launch_tcb": tcb_object(report.launch_tcb),
         "launch_mit_vector": report.launch_mit_vector,
         "current_mit_vector": report.current_mit_vector,
-        "signature": {"r": report.signature_r, "s": report.signature_s},
+        "signature": {"r": binary(report.signature_r), "s": binary(report.signature_s)},
         "product": endorsement.product.value,
         "endorsement": {
             "key": endorsement.signing_key.label,
             "product_name": extensions.product_name,
             "csp_id": extensions.csp_id,
-            "hwid": extensions.hwid,
-            "not_after": endorsement.leaf.not_valid_after_utc,
+            "hwid": None if extensions.hwid is None else binary(extensions.hwid),
+            "not_after": moment(endorsement.leaf.not_valid_after_utc),
         },
     }
 

@@ -5,7 +5,9 @@ Writes into ``out_dir``:
 * ``report.bin``: a 1184-byte ATTESTATION_REPORT (version 3 unless set) signed by the forged VCEK/VLEK,
 * ``collateral/vcek.der`` (or ``vlek.der``) and ``collateral/ask_ark.pem`` (or ``asvk_ark.pem``: ASK
   then ARK, the shape of AMD KDS ``cert_chain``),
-* ``refvalues.json``: ``{"snp": {"measurements": ["<hex>"]}}`` for the default policy.
+* ``refvalues.json``: ``{"snp": {"measurements": ["<hex>"]}}`` for the default policy,
+* with ``crl=1`` (or ``revoke=...``): ``collateral/crl.der`` (the ARK's CRL) and ``collateral/ask_crl.der``
+  (the ASK's or ASVK's CRL), see forge_revocation.py.
 
 Such evidence verifies only with VerificationContext.unsafe_trust_test_root; otherwise the chain ends
 in a root that is not pinned and verification fails with ChainError. See forge_settings.py for fields.
@@ -25,7 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from ccpolicy.errors import ConfigurationError
 from ccpolicy.interfaces import ForgedEvidence
 from ccpolicy_snp.claims import TEE_ID
-from ccpolicy_snp.forge_certificates import LeafProfile, forge_chain
+from ccpolicy_snp.forge_certificates import ForgedChain, LeafProfile, forge_chain, rsa_key
+from ccpolicy_snp.forge_revocation import forge_crl
 from ccpolicy_snp.forge_settings import DEFAULT_CPUID, DEFAULT_REPORT_ID, ForgeSettings, parse_forge_settings
 from ccpolicy_snp.guest_policy import GuestPolicy, compose_policy
 from ccpolicy_snp.key_info import KeyInfo, SigningKey, compose_key_info
@@ -43,6 +46,7 @@ from ccpolicy_snp.tcb import TcbLayout, TcbVersion, decode_tcb, encode_tcb
 
 VALIDITY_BEFORE = timedelta(days=1)
 VALIDITY_AFTER = timedelta(days=7 * 365)
+CRL_VALIDITY_AFTER = timedelta(days=7)
 
 
 class SnpForge:
@@ -95,9 +99,39 @@ class SnpForge:
             chain.intermediate.public_bytes(serialization.Encoding.PEM)
             + chain.ark.public_bytes(serialization.Encoding.PEM)
         )
+        collateral: tuple[Path, ...] = (leaf_path, chain_path)
+        if parsed.crl:
+            collateral += write_crls(collateral_dir, chain, parsed, now)
         reference_values = {TEE_ID: {"measurements": [report.measurement.hex()]}}
         reference_path.write_text(json.dumps(reference_values, indent=2) + "\n", encoding="utf-8")
-        return ForgedEvidence(evidence=report_path, collateral=(leaf_path, chain_path), reference_values=reference_path)
+        return ForgedEvidence(evidence=report_path, collateral=collateral, reference_values=reference_path)
+
+
+def write_crls(collateral_dir: Path, chain: ForgedChain, settings: ForgeSettings, now: datetime) -> tuple[Path, Path]:
+    """The ARK's CRL (``crl.der``) and the ASK's or ASVK's (``ask_crl.der``), DER as KDS serves them."""
+    this_update = settings.crl_this_update or now - VALIDITY_BEFORE
+    next_update = settings.crl_next_update or now + CRL_VALIDITY_AFTER
+    if next_update <= this_update:
+        raise ConfigurationError("crl_next_update must be later than crl_this_update")
+    intermediate_role = "asvk" if settings.signing_key is SigningKey.VLEK else "ask"
+    ark_crl = forge_crl(
+        chain.ark,
+        rsa_key("ark"),
+        revoked=[chain.intermediate] if settings.revoke_intermediate else [],
+        this_update=this_update,
+        next_update=next_update,
+    )
+    intermediate_crl = forge_crl(
+        chain.intermediate,
+        rsa_key(intermediate_role),
+        revoked=[chain.leaf] if settings.revoke_leaf else [],
+        this_update=this_update,
+        next_update=next_update,
+    )
+    ark_path, intermediate_path = collateral_dir / "crl.der", collateral_dir / "ask_crl.der"
+    ark_path.write_bytes(ark_crl.public_bytes(serialization.Encoding.DER))
+    intermediate_path.write_bytes(intermediate_crl.public_bytes(serialization.Encoding.DER))
+    return ark_path, intermediate_path
 
 
 def build_report(settings: ForgeSettings) -> SnpReport:

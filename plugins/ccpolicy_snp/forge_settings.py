@@ -17,6 +17,10 @@ Fields (defaults in brackets; integers are decimal or 0x-hex, flags 0/1, binary 
 * ``signing_key`` vcek|vlek [vcek]; ``vcek_not_before``, ``vcek_not_after`` (RFC 3339) for the VCEK or
   VLEK [now - 1 day, now + 7 years]; ``tcb_mismatch`` 1 makes the certificate's microcode SPL differ
   from the report's
+* ``crl`` 1 also writes ``collateral/crl.der`` (the ARK's CRL, as KDS serves it) and
+  ``collateral/ask_crl.der`` (the CRL of the ASK, or ASVK) [0]; ``revoke`` ask|vcek|ask,vcek (asvk|vlek for
+  a VLEK chain) lists those certificates on the CRLs and implies ``crl=1`` [none];
+  ``crl_this_update``, ``crl_next_update`` (RFC 3339) [now - 1 day, now + 7 days]
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ INTEGERS = {
     "launch_mit_vector": 0xFFFF_FFFF_FFFF_FFFF,
     "current_mit_vector": 0xFFFF_FFFF_FFFF_FFFF,
 }
-FLAGS = (*POLICY_FLAGS, "author_key_en", "tcb_mismatch")
+FLAGS = (*POLICY_FLAGS, "author_key_en", "tcb_mismatch", "crl")
 OTHER_FIELDS = (
     "product",
     "version",
@@ -74,6 +78,9 @@ OTHER_FIELDS = (
     "signing_key",
     "vcek_not_before",
     "vcek_not_after",
+    "revoke",
+    "crl_this_update",
+    "crl_next_update",
 )
 KNOWN_FIELDS = frozenset(
     [*POLICY_FLAGS, *FLAGS, *ZERO_PADDED, *INTEGERS, *OTHER_FIELDS]
@@ -119,6 +126,13 @@ class ForgeSettings:
     leaf_not_before: datetime | None = None
     leaf_not_after: datetime | None = None
     tcb_mismatch: bool = False
+    crl: bool = False
+    revoke_intermediate: bool = False
+    """List the ASK (or ASVK) on the ARK's CRL."""
+    revoke_leaf: bool = False
+    """List the VCEK (or VLEK) on the ASK's (or ASVK's) CRL."""
+    crl_this_update: datetime | None = None
+    crl_next_update: datetime | None = None
 
 
 def parse_forge_settings(settings: Mapping[str, str]) -> ForgeSettings:
@@ -142,6 +156,8 @@ def parse_forge_settings(settings: Mapping[str, str]) -> ForgeSettings:
     padded = {
         name: _hex(settings[name], name, size, pad=True) for name, size in ZERO_PADDED.items() if name in settings
     }
+
+    revoked = _revoked(settings.get("revoke", ""), signing_key)
 
     chip_id = DEFAULT_CHIP_ID if signing_key is SigningKey.VCEK else bytes(64)
     if product is SevProduct.TURIN:
@@ -172,6 +188,11 @@ def parse_forge_settings(settings: Mapping[str, str]) -> ForgeSettings:
         leaf_not_before=parse_time(settings["vcek_not_before"]) if "vcek_not_before" in settings else None,
         leaf_not_after=parse_time(settings["vcek_not_after"]) if "vcek_not_after" in settings else None,
         tcb_mismatch=_flag(settings.get("tcb_mismatch", "0"), "tcb_mismatch"),
+        crl=_flag(settings.get("crl", "0"), "crl") or bool(revoked),
+        revoke_intermediate="intermediate" in revoked,
+        revoke_leaf="leaf" in revoked,
+        crl_this_update=parse_time(settings["crl_this_update"]) if "crl_this_update" in settings else None,
+        crl_next_update=parse_time(settings["crl_next_update"]) if "crl_next_update" in settings else None,
     )
 
 
@@ -188,6 +209,21 @@ def _tcbs(settings: Mapping[str, str], product: SevProduct) -> dict[str, dict[st
 
     reported = {**DEFAULT_TCB[product], **overrides("reported_tcb")}
     return {tcb: {**reported, **overrides(tcb)} for tcb in TCB_FIELDS}
+
+
+def _revoked(text: str, signing_key: SigningKey) -> set[str]:
+    """``revoke=ask,vcek`` -> {"intermediate", "leaf"}; names must fit the signing key's chain."""
+    names = {"ask": "intermediate", "vcek": "leaf"}
+    if signing_key is SigningKey.VLEK:
+        names = {"asvk": "intermediate", "vlek": "leaf"}
+    revoked = set()
+    for item in (part.strip().lower() for part in text.split(",")):
+        if not item:
+            continue
+        if item not in names:
+            raise ConfigurationError(f"revoke={text}: expected a list of {' and '.join(names)}")
+        revoked.add(names[item])
+    return revoked
 
 
 def _choice(text: str, name: str, choices: Mapping[str, T]) -> T:

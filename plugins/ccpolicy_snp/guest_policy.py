@@ -11,6 +11,7 @@ policy, the whole value is covered by the report signature, and ``raw`` keeps ev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 SMT_BIT = 16
 RESERVED_ONE_BIT = 17
@@ -47,7 +48,9 @@ class GuestPolicy:
     raw: int
 
     @classmethod
+    @lru_cache(maxsize=256)
     def from_int(cls, value: int) -> GuestPolicy:
+        """Decode a policy word (remembered: a fleet's guests share a few policies, and records are immutable)."""
         return cls(
             abi_minor=value & 0xFF,
             abi_major=(value >> 8) & 0xFF,

@@ -8,6 +8,7 @@ are kept in ``raw`` rather than rejected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,7 +23,9 @@ class PlatformInfo:
     raw: int
 
     @classmethod
+    @lru_cache(maxsize=256)
     def from_int(cls, value: int) -> PlatformInfo:
+        """Decode a PLATFORM_INFO word (remembered: records are immutable and platforms repeat)."""
         return cls(
             smt_enabled=bool(value & 1 << 0),
             tsme_enabled=bool(value & 1 << 1),

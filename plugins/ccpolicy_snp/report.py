@@ -30,7 +30,9 @@ without this rule two different byte strings would verify as the same report). S
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
 from ccpolicy_snp.guest_policy import GuestPolicy
@@ -49,6 +51,9 @@ SIGNATURE_USED_END = 0x330
 SUPPORTED_VERSIONS = frozenset({2, 3, 5})
 SIGNATURE_ALGO_ECDSA_P384_SHA384 = 1
 MEDIA_TYPE = "application/vnd.amd.sev.snp.attestation-report"
+_HEAD = struct.Struct("<IIQ32xII16xII")
+"""VERSION, GUEST_SVN, POLICY, VMPL, SIGNATURE_ALGO, key info and the reserved word at 04C: the integers
+of bytes 000..050 that decide the parse (FAMILY_ID, IMAGE_ID, CURRENT_TCB and PLATFORM_INFO skipped)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,20 +137,20 @@ def parse_report(data: bytes) -> SnpReport:
             f"an SEV-SNP attestation report is exactly {REPORT_SIZE} bytes, got {len(data)}",
             reason="evidence.format.size",
         )
-    version = _u32(data, 0x00)
+    (version, guest_svn, policy, vmpl, signature_algo, key_info_word, key_info_reserved) = _HEAD.unpack_from(data)
     if version not in SUPPORTED_VERSIONS:
         raise UnsupportedEvidenceError(
             f"SEV-SNP report version {version} is not supported (supported: 2, 3, 5)",
             reason="evidence.unsupported.version",
         )
-    signature_algo = _u32(data, 0x34)
     if signature_algo != SIGNATURE_ALGO_ECDSA_P384_SHA384:
         raise UnsupportedEvidenceError(
             f"SIGNATURE_ALGO {signature_algo} is not supported (1 = ECDSA P-384 with SHA-384)",
             reason="evidence.unsupported.signature_algo",
         )
-    _require_zero(data, 0x4C, 0x50)
-    key_info = _key_info(_u32(data, 0x48))
+    if key_info_reserved:
+        _require_zero(data, 0x4C, 0x50)
+    key_info = _key_info(key_info_word)
 
     cpuid: CpuId | None = None
     product: SevProduct | None = None
@@ -178,11 +183,11 @@ def parse_report(data: bytes) -> SnpReport:
 
     return SnpReport(
         version=version,
-        guest_svn=_u32(data, 0x04),
-        policy=GuestPolicy.from_int(_u64(data, 0x08)),
+        guest_svn=guest_svn,
+        policy=GuestPolicy.from_int(policy),
         family_id=data[0x10:0x20],
         image_id=data[0x20:0x30],
-        vmpl=_u32(data, 0x30),
+        vmpl=vmpl,
         signature_algo=signature_algo,
         current_tcb=decode_tcb(data[0x38:0x40], layout),
         platform_info=PlatformInfo.from_int(_u64(data, 0x40)),
@@ -221,7 +226,7 @@ def _u64(data: bytes, offset: int) -> int:
 
 def _require_zero(data: bytes, start: int, end: int) -> None:
     region = data[start:end]
-    if any(region):
+    if region.count(0) != len(region):
         first = start + next(i for i, byte in enumerate(region) if byte)
         raise EvidenceFormatError(
             f"reserved bytes {start:#05x}..{end:#05x} must be zero; byte {first:#05x} is {data[first]:#04x}",
@@ -229,6 +234,7 @@ def _require_zero(data: bytes, start: int, end: int) -> None:
         )
 
 
+@lru_cache(maxsize=64)
 def _key_info(value: int) -> KeyInfo:
     if value & KEY_INFO_RESERVED_MASK:
         raise EvidenceFormatError(

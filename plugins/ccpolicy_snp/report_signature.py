@@ -11,6 +11,8 @@ from ccpolicy.errors import SignatureError
 from ccpolicy_snp.report import SnpReport
 
 P384_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973
+_ECDSA_SHA384 = ec.ECDSA(hashes.SHA384())
+"""The report signature algorithm (an immutable description; made once)."""
 
 
 def der_signature(report: SnpReport) -> bytes:
@@ -28,7 +30,7 @@ def verify_report_signature(report: SnpReport, public_key: object, *, signer: st
         raise SignatureError(f"{signer} key is not an ECDSA P-384 key; SEV-SNP reports are signed with P-384")
     signature = der_signature(report)
     try:
-        public_key.verify(signature, report.signed_bytes, ec.ECDSA(hashes.SHA384()))
+        public_key.verify(signature, report.signed_bytes, _ECDSA_SHA384)
     except InvalidSignature as exc:
         raise SignatureError(f"the report signature does not verify with the {signer} key") from exc
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class TcbLayout(enum.Enum):
@@ -46,8 +47,12 @@ class TcbVersion:
         return " ".join(f"{name}={value}" for name, value in self.components().items())
 
 
+@lru_cache(maxsize=1024)
 def decode_tcb(raw: bytes, layout: TcbLayout) -> TcbVersion:
-    """Decode the 8 bytes of a TCB_VERSION field in the given layout."""
+    """Decode the 8 bytes of a TCB_VERSION field in the given layout.
+
+    Remembered: the records are immutable, and a fleet's reports carry few distinct TCB values.
+    """
     if len(raw) != 8:
         raise ValueError("a TCB_VERSION is 8 bytes")
     value = int.from_bytes(raw, "little")

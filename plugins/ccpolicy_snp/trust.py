@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -37,13 +36,15 @@ from ccpolicy.certificates import (
     fingerprint,
     is_test_root,
     issued_by_name,
+    per_certificate,
     public_key,
+    validity_window,
     verify_chain,
 )
 from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, SignatureError
 from ccpolicy.interfaces import VerificationContext
-from ccpolicy_snp.amd_roots import pinned_roots
+from ccpolicy_snp.amd_roots import pinned_root_certificates, pinned_roots
 from ccpolicy_snp.kds import TURIN_HWID_SIZE, cert_chain_url, vcek_url
 from ccpolicy_snp.kds_extensions import EndorsementExtensions, read_endorsement_extensions
 from ccpolicy_snp.key_info import SigningKey
@@ -56,6 +57,11 @@ LEAF_COMMON_NAMES = {SigningKey.VCEK: "SEV-VCEK", SigningKey.VLEK: "SEV-VLEK"}
 OTHER_LEAF_NAMES = {SigningKey.VCEK: {"SEV-VLEK"}, SigningKey.VLEK: {"SEV-VCEK"}}
 INTERMEDIATE_PREFIXES = {SigningKey.VCEK: "SEV-", SigningKey.VLEK: "SEV-VLEK-"}
 INTERMEDIATE_ROLES = {SigningKey.VCEK: "ASK", SigningKey.VLEK: "ASVK"}
+_INTERMEDIATE_PRODUCTS = {
+    signing_key: {prefix + product.value: product for product in SevProduct}
+    for signing_key, prefix in INTERMEDIATE_PREFIXES.items()
+}
+"""``SEV-Milan`` -> Milan for an ASK, ``SEV-VLEK-Milan`` -> Milan for an ASVK."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,15 +95,15 @@ def endorse_report(report: SnpReport, context: VerificationContext) -> Endorseme
     signing_key = report.key_info.signing_key
     if signing_key is SigningKey.NONE:
         raise SignatureError("the report says no key signed it (SIGNING_KEY = none); it cannot be verified")
-    candidate, url = _select_leaf(report, context)
+    certificates = _certificates(context.collateral)
+    candidate = _select_leaf(report, certificates, context.now)
     leaf = candidate.certificate
-    intermediate, product = _select_intermediate(report, leaf, context.collateral)
+    intermediate, product = _select_intermediate(report, leaf, certificates)
 
     roots = pinned_roots()
-    anchors = context.trust_anchors([certificate for _, certificate in roots.values()])
-    leaf_role = signing_key.name
+    anchors = context.trust_anchors(pinned_root_certificates())
     intermediate_role = INTERMEDIATE_ROLES[signing_key]
-    root = verify_chain([leaf, intermediate], anchors, context.now, roles=(leaf_role, intermediate_role))
+    root = verify_chain([leaf, intermediate], anchors, context.now, roles=(signing_key.name, intermediate_role))
     pinned = roots.get(fingerprint(root))
     root_product = pinned[0] if pinned is not None else _test_root_product(root)
     if root_product is not product:
@@ -107,18 +113,19 @@ def endorse_report(report: SnpReport, context: VerificationContext) -> Endorseme
         )
     # Only now that the certificate is trusted are its claims compared with the report.
     _check_product(report, candidate, product)
-    _check_tcb(report, candidate, url)
+    _check_tcb(report, candidate)
 
-    not_after = min(leaf.not_valid_after_utc, intermediate.not_valid_after_utc, root.not_valid_after_utc)
+    not_after = min(validity_window(leaf)[1], validity_window(intermediate)[1], validity_window(root)[1])
     crl_checked = False
-    for certificate, issuer in ((intermediate, root), (leaf, intermediate)):
-        crl = _newest_crl(context.collateral, issuer)
-        if crl is None:
-            continue
-        check_revocation(certificate, crl, issuer, context.now)
-        crl_checked = True
-        if crl.next_update_utc is not None:
-            not_after = min(not_after, crl.next_update_utc)
+    if context.collateral.crls:
+        for certificate, issuer in ((intermediate, root), (leaf, intermediate)):
+            crl = _newest_crl(context.collateral, issuer)
+            if crl is None:
+                continue
+            check_revocation(certificate, crl, issuer, context.now)
+            crl_checked = True
+            if crl.next_update_utc is not None:
+                not_after = min(not_after, crl.next_update_utc)
     return Endorsement(
         signing_key=signing_key,
         leaf=leaf,
@@ -139,6 +146,17 @@ def hwid_matches(hwid: bytes, chip_id: bytes) -> bool:
     return len(hwid) == TURIN_HWID_SIZE and chip_id[:TURIN_HWID_SIZE] == hwid and not any(chip_id[TURIN_HWID_SIZE:])
 
 
+def certifies_tcb(extensions: EndorsementExtensions, tcb: TcbVersion) -> bool:
+    """Whether the certificate's TCB extensions equal ``tcb`` (exactly when tcb_mismatches is empty)."""
+    return (
+        extensions.bootloader == tcb.bootloader
+        and extensions.tee == tcb.tee
+        and extensions.snp == tcb.snp
+        and extensions.microcode == tcb.microcode
+        and extensions.fmc == tcb.fmc
+    )
+
+
 def tcb_mismatches(extensions: EndorsementExtensions, tcb: TcbVersion) -> list[str]:
     """How the certificate's TCB extensions differ from ``tcb``; empty when they are equal."""
     certified = extensions.tcb_components()
@@ -152,55 +170,61 @@ def tcb_mismatches(extensions: EndorsementExtensions, tcb: TcbVersion) -> list[s
     return differences
 
 
-def _select_leaf(report: SnpReport, context: VerificationContext) -> tuple[_Candidate, str]:
+def leaf_source(report: SnpReport) -> str:
+    """Where the report's VCEK or VLEK comes from, for hints."""
+    if report.key_info.signing_key is SigningKey.VCEK:
+        return vcek_url(report.product, report.chip_id, report.reported_tcb)
+    return "the cloud provider's VLEK (the certificate table of the guest's extended report)"
+
+
+def _select_leaf(report: SnpReport, certificates: Sequence[x509.Certificate], now: datetime) -> _Candidate:
     signing_key = report.key_info.signing_key
     common_name = LEAF_COMMON_NAMES[signing_key]
     candidates = _unique(
         _Candidate(certificate=certificate, extensions=extensions)
-        for certificate in _certificates(context.collateral)
+        for certificate in certificates
         if describe(certificate) == common_name
         for extensions in _extensions_or_none(certificate)
     )
-    tcb = report.reported_tcb
-    other_keys = [c for c in _certificates(context.collateral) if describe(c) in OTHER_LEAF_NAMES[signing_key]]
     if signing_key is SigningKey.VCEK:
         chip_masked = not any(report.chip_id)
-        url = vcek_url(report.product, report.chip_id, tcb)
-        other_chips = [c.extensions.hwid.hex() for c in candidates if c.extensions.hwid is not None]
+        for_other_chips = candidates
         if not chip_masked:
             candidates = [
                 c
                 for c in candidates
                 if c.extensions.hwid is not None and hwid_matches(c.extensions.hwid, report.chip_id)
             ]
-        what = "the masked chip" if chip_masked else f"chip {report.chip_id.hex()}"
-        if not candidates and other_chips:
-            # A VCEK is there, for another chip: the report and its collateral disagree (exit 3, not 4).
-            raise BindingError(
-                f"the report names {what}, but the VCEK certificates in the collateral are for "
-                f"hwID {', '.join(other_chips)}",
-                hint=f"the VCEK of this chip is at {url}",
-            )
         if not candidates:
-            _refuse_other_key_kind(signing_key, other_keys)
+            url = leaf_source(report)
+            what = "the masked chip" if chip_masked else f"chip {report.chip_id.hex()}"
+            other_chips = [c.extensions.hwid.hex() for c in for_other_chips if c.extensions.hwid is not None]
+            if other_chips:
+                # A VCEK is there, for another chip: the report and its collateral disagree (exit 3, not 4).
+                raise BindingError(
+                    f"the report names {what}, but the VCEK certificates in the collateral are for "
+                    f"hwID {', '.join(other_chips)}",
+                    hint=f"the VCEK of this chip is at {url}",
+                )
+            _refuse_other_key_kind(signing_key, certificates)
             raise CollateralMissingError(
                 f"no VCEK certificate (CN SEV-VCEK) for {what} is in the collateral",
                 hint=f"fetch the VCEK from AMD KDS: {url}",
             )
-    else:
-        url = "the cloud provider's VLEK (the certificate table of the guest's extended report)"
-        if not candidates:
-            _refuse_other_key_kind(signing_key, other_keys)
-            raise CollateralMissingError(
-                "the report is signed by a VLEK, and no VLEK certificate (CN SEV-VLEK) is in the collateral",
-                hint=f"pass {url}",
-            )
-    matching = [c for c in candidates if not tcb_mismatches(c.extensions, tcb)]
-    return _prefer(matching or candidates, report, context.now), url
+    elif not candidates:
+        _refuse_other_key_kind(signing_key, certificates)
+        raise CollateralMissingError(
+            "the report is signed by a VLEK, and no VLEK certificate (CN SEV-VLEK) is in the collateral",
+            hint=f"pass {leaf_source(report)}",
+        )
+    tcb = report.reported_tcb
+    matching = [c for c in candidates if certifies_tcb(c.extensions, tcb)]
+    return _prefer(matching or candidates, report, now)
 
 
-def _refuse_other_key_kind(signing_key: SigningKey, other_keys: list[x509.Certificate]) -> None:
+def _refuse_other_key_kind(signing_key: SigningKey, certificates: Sequence[x509.Certificate]) -> None:
     """The collateral endorses this platform with the other kind of key: SIGNING_KEY and collateral disagree."""
+    other_keys = [c for c in certificates if describe(c) in OTHER_LEAF_NAMES[signing_key]]
     if other_keys:
         raise BindingError(
             f"the report says a {signing_key.name} signed it, but the collateral holds "
@@ -208,16 +232,17 @@ def _refuse_other_key_kind(signing_key: SigningKey, other_keys: list[x509.Certif
         )
 
 
-def _check_tcb(report: SnpReport, candidate: _Candidate, url: str) -> None:
+def _check_tcb(report: SnpReport, candidate: _Candidate) -> None:
     tcb = report.reported_tcb
+    if certifies_tcb(candidate.extensions, tcb):
+        return
     differences = tcb_mismatches(candidate.extensions, tcb)
-    if differences:
-        name = report.key_info.signing_key.name
-        raise BindingError(
-            f"the {name} in the collateral certifies TCB {_describe_certified(candidate.extensions)}, "
-            f"but the report's REPORTED_TCB is {tcb.describe()} ({'; '.join(differences)})",
-            hint=f"the {name} for this TCB is at {url}",
-        )
+    name = report.key_info.signing_key.name
+    raise BindingError(
+        f"the {name} in the collateral certifies TCB {_describe_certified(candidate.extensions)}, "
+        f"but the report's REPORTED_TCB is {tcb.describe()} ({'; '.join(differences)})",
+        hint=f"the {name} for this TCB is at {leaf_source(report)}",
+    )
 
 
 def _prefer(candidates: list[_Candidate], report: SnpReport, now: datetime) -> _Candidate:
@@ -232,19 +257,18 @@ def _prefer(candidates: list[_Candidate], report: SnpReport, now: datetime) -> _
 
 
 def _select_intermediate(
-    report: SnpReport, leaf: x509.Certificate, store: CollateralStore
+    report: SnpReport, leaf: x509.Certificate, certificates: Sequence[x509.Certificate]
 ) -> tuple[x509.Certificate, SevProduct]:
     signing_key = report.key_info.signing_key
     role = INTERMEDIATE_ROLES[signing_key]
-    issuer_names = leaf.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    issuer_name = str(issuer_names[0].value) if issuer_names else ""
+    issuer_name = issuer_common_name(leaf)
     product = _product_from_intermediate_name(issuer_name, signing_key)
     if product is None:
         raise ChainError(
             f"{signing_key.name} '{describe(leaf)}' is issued by '{issuer_name or leaf.issuer.rfc4514_string()}', "
             f"which is not an AMD {role} name ({INTERMEDIATE_PREFIXES[signing_key]}<product>)"
         )
-    found = _unique_certificates(c for c in _certificates(store) if issued_by_name(leaf, c))
+    found = _unique_certificates(c for c in certificates if issued_by_name(leaf, c))
     if not found:
         raise CollateralMissingError(
             f"the {role} '{issuer_name}' that issued the {signing_key.name} is not in the collateral",
@@ -259,6 +283,13 @@ def _select_intermediate(
             continue
         return certificate, product
     return found[0], product
+
+
+@per_certificate
+def issuer_common_name(certificate: x509.Certificate) -> str:
+    """The issuer's common name, or the empty string when it has none."""
+    names = certificate.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else ""
 
 
 def _check_product(report: SnpReport, candidate: _Candidate, product: SevProduct) -> None:
@@ -278,11 +309,7 @@ def _check_product(report: SnpReport, candidate: _Candidate, product: SevProduct
 
 
 def _product_from_intermediate_name(name: str, signing_key: SigningKey) -> SevProduct | None:
-    prefix = INTERMEDIATE_PREFIXES[signing_key]
-    if not name.startswith(prefix):
-        return None
-    rest = name[len(prefix) :]
-    return next((product for product in SevProduct if product.value == rest), None)
+    return _INTERMEDIATE_PRODUCTS[signing_key].get(name)
 
 
 def _test_root_product(root: x509.Certificate) -> SevProduct | None:
@@ -302,8 +329,8 @@ def _newest_crl(store: CollateralStore, issuer: x509.Certificate) -> x509.Certif
     return max(crls, key=lambda crl: crl.last_update_utc, default=None)
 
 
-def _certificates(store: CollateralStore) -> Iterable[x509.Certificate]:
-    return (item.certificate for item in store.certificates)
+def _certificates(store: CollateralStore) -> list[x509.Certificate]:
+    return [item.certificate for item in store.certificates]
 
 
 def _extensions_or_none(certificate: x509.Certificate) -> Sequence[EndorsementExtensions]:
@@ -314,20 +341,26 @@ def _extensions_or_none(certificate: x509.Certificate) -> Sequence[EndorsementEx
         return ()
 
 
-@lru_cache(maxsize=512)
+@per_certificate
 def _cached_extensions(certificate: x509.Certificate) -> EndorsementExtensions:
     return read_endorsement_extensions(certificate)
 
 
 def _unique(candidates: Iterable[_Candidate]) -> list[_Candidate]:
+    listed = list(candidates)
+    if len(listed) < 2:
+        return listed
     seen: dict[bytes, _Candidate] = {}
-    for candidate in candidates:
+    for candidate in listed:
         seen.setdefault(fingerprint(candidate.certificate), candidate)
     return list(seen.values())
 
 
 def _unique_certificates(certificates: Iterable[x509.Certificate]) -> list[x509.Certificate]:
+    listed = list(certificates)
+    if len(listed) < 2:
+        return listed
     seen: dict[bytes, x509.Certificate] = {}
-    for certificate in certificates:
+    for certificate in listed:
         seen.setdefault(fingerprint(certificate), certificate)
     return list(seen.values())

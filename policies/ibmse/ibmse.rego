@@ -96,9 +96,13 @@ problems contains {
 	"value": null,
 	"expected": false,
 } if {
-	not is_boolean(input.ibmse.image.allow_dumping)
+	not allow_dumping_known
 	not ref.allow_dumping
 }
+
+# A helper rule, not `not is_boolean(...)`: OPA hoists the reference out of the negation, so an absent
+# field would make the whole body undefined there while regorus negates the call.
+allow_dumping_known if is_boolean(input.ibmse.image.allow_dumping)
 
 # METADATA
 # title: configuration UID allowed

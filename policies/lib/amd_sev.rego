@@ -23,6 +23,10 @@ affirmed := {
 	"runtime-opaque": ar4si.affirming,
 }
 
+# METADATA
+# title: Launch measurement checked
+# custom:
+#   threats: [unknown-code]
 problems contains {
 	"rule": sprintf("%s.launch_measured", [tee]),
 	"claim": sprintf("%s.launch_measurement_checked", [tee]),
@@ -35,6 +39,10 @@ problems contains {
 	not claims.launch_measurement_checked
 }
 
+# METADATA
+# title: Guest policy known
+# custom:
+#   threats: [insecure-config]
 problems contains {
 	"rule": sprintf("%s.launch_measured", [tee]),
 	"claim": sprintf("%s.policy", [tee]),
@@ -52,6 +60,10 @@ policy_bits := [
 	["noks", "key_sharing_forbidden", "the guest policy allows sharing keys with other guests (NOKS clear)", "allow_key_sharing"],
 ]
 
+# METADATA
+# title: Debugging and key sharing forbidden
+# custom:
+#   threats: [debug-access, insecure-config]
 problems contains {
 	"rule": sprintf("%s.%s", [tee, rule]),
 	"claim": sprintf("%s.policy.%s", [tee, bit]),
@@ -67,6 +79,10 @@ problems contains {
 	not ref[allowance]
 }
 
+# METADATA
+# title: Launch digest among the reference values
+# custom:
+#   threats: [unknown-code]
 problems contains {
 	"rule": sprintf("%s.measurement_known", [tee]),
 	"claim": "evidence.measurements.launch",
@@ -80,6 +96,10 @@ problems contains {
 	not lower(claims.launch_digest) in {lower(m) | some m in ref.measurements}
 }
 
+# METADATA
+# title: Minimum firmware API version
+# custom:
+#   threats: [outdated-tcb]
 problems contains {
 	"rule": sprintf("%s.minimum_firmware", [tee]),
 	"claim": sprintf("%s.api_version", [tee]),
@@ -92,6 +112,10 @@ problems contains {
 	[claims.api_major, claims.api_minor] < [ref.min_api.major, ref.min_api.minor]
 }
 
+# METADATA
+# title: Minimum firmware build
+# custom:
+#   threats: [outdated-tcb]
 problems contains {
 	"rule": sprintf("%s.minimum_firmware", [tee]),
 	"claim": sprintf("%s.build", [tee]),

@@ -11,6 +11,10 @@ result := ar4si.result(amd_sev.affirmed, problems)
 
 problems := amd_sev.problems | es_problems
 
+# METADATA
+# title: Encrypted state required
+# custom:
+#   threats: [insecure-config]
 es_problems contains {
 	"rule": "sev-es.encrypted_state_required",
 	"claim": "sev-es.policy.es",

@@ -12,6 +12,10 @@ result := ar4si.result(amd_sev.affirmed, problems)
 problems := amd_sev.problems | register_state_problems
 
 # Plain SEV encrypts guest memory but not the register state: the hypervisor sees it on every exit.
+# METADATA
+# title: Encrypted register state
+# custom:
+#   threats: [insecure-config]
 register_state_problems contains {
 	"rule": "sev.encrypted_state_required",
 	"claim": "sev.policy.es",

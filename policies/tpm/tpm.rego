@@ -17,6 +17,10 @@ affirmed := {
 
 result := ar4si.result(affirmed, problems)
 
+# METADATA
+# title: PCR reference values configured
+# custom:
+#   threats: [unknown-code]
 problems contains {
 	"rule": "tpm.pcr_reference_values",
 	"claim": "data.tpm.pcrs",
@@ -29,6 +33,10 @@ problems contains {
 	count(ref.pcrs) == 0
 }
 
+# METADATA
+# title: PCRs among the reference values
+# custom:
+#   threats: [unknown-code]
 problems contains {
 	"rule": "tpm.pcr_reference_values",
 	"claim": sprintf("evidence.measurements.%s", [key]),
@@ -42,6 +50,10 @@ problems contains {
 	not lower(object.get(input.evidence.measurements, key, "")) in {lower(value) | some value in allowed}
 }
 
+# METADATA
+# title: Secure boot enabled
+# custom:
+#   threats: [insecure-config]
 problems contains {
 	"rule": "tpm.secure_boot_required",
 	"claim": "tpm.event_log.secure_boot",
@@ -55,6 +67,10 @@ problems contains {
 	input.tpm.event_log.secure_boot == false
 }
 
+# METADATA
+# title: Secure boot state known
+# custom:
+#   threats: [insecure-config]
 problems contains {
 	"rule": "tpm.secure_boot_required",
 	"claim": "tpm.event_log.secure_boot",
@@ -70,6 +86,10 @@ problems contains {
 
 secure_boot_known if is_boolean(input.tpm.event_log.secure_boot)
 
+# METADATA
+# title: Freshness
+# custom:
+#   threats: [replay]
 problems contains {
 	"rule": "tpm.freshness_required",
 	"claim": "evidence.nonce_verified",

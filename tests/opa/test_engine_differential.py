@@ -49,6 +49,7 @@ TEES = sorted(
 DATA_VARIANTS = ("default", "flipped", "reference")
 FORGE_TIME = parse_time("2025-06-01T00:00:00Z")
 # Real SNP reports (../shared/vectors/snp/PROVENANCE.md): evidence, collateral, a time inside every window.
+AZURE_SNP_VECTORS = ("trustee_evidence-v0.json", "trustee_evidence-v1.json", "trustee_evidence-v2.json")
 SNP_VECTORS = {
     "gsg-milan-v2-debug": ("gsg_attestation_milan_v2_debug.bin", ["gsg_vcek_milan.der", "ask_ark_milan.pem"]),
     "trustee-milan-v2-vcek": ("trustee_report_milan_v2_vcek.bin", ["trustee_vcek_milan.der", "ask_ark_milan.pem"]),
@@ -108,6 +109,17 @@ def pipeline_documents(host: PluginHost | None, tee: str) -> list[CorpusDocument
             )
             assert outcome.input_document is not None, f"{label}: {outcome.error and outcome.error.diagnostics()}"
             documents.append(CorpusDocument(label=f"vector/{label}", document=outcome.input_document))
+    if tee == "az-snp-vtpm" and vectors.is_dir():
+        for name in AZURE_SNP_VECTORS:
+            outcome = verifier.verify(
+                (vectors / name).read_bytes(),
+                now=SNP_VECTOR_TIME,
+                collateral=load_collateral([vectors / "ask_ark_milan.pem"]),
+            )
+            assert outcome.input_document is not None, f"{name}: {outcome.error and outcome.error.diagnostics()}"
+            documents.append(CorpusDocument(label=f"vector/{name}", document=outcome.input_document))
+    if tee == "az-tdx-vtpm":
+        documents += azure_tdx_documents(host)
     forge = host.evidence_forges.get(tee)
     if forge is not None:
         with tempfile.TemporaryDirectory() as directory:
@@ -121,6 +133,26 @@ def pipeline_documents(host: PluginHost | None, tee: str) -> list[CorpusDocument
         assert outcome.input_document is not None, outcome.error and outcome.error.diagnostics()
         documents.append(CorpusDocument(label=f"forged/{tee}", document=outcome.input_document))
     return documents
+
+
+def azure_tdx_documents(host: PluginHost) -> list[CorpusDocument]:
+    """az-tdx-vtpm inputs: no vector verifies offline (Intel collateral for its FMSPC is not public), so the
+    forged TDX quote's claims stand in for the hardware part of a real Azure vTPM document."""
+    tdx = [d for d in pipeline_documents(host, "tdx") if d.label.startswith("forged/")]
+    azure = [d for d in pipeline_documents(host, "az-snp-vtpm") if d.label.startswith("vector/")]
+    if not tdx or not azure:
+        return []
+    hardware, vm = tdx[0].document, azure[0].document
+    pcrs = {k: v for k, v in vm["evidence"]["measurements"].items() if k.startswith("sha256:pcr")}
+    vendor = {k: v for k, v in vm["az-snp-vtpm"].items() if k != "snp"}
+    document = {
+        **vm,
+        "tee": "az-tdx-vtpm",
+        "evidence": {**hardware["evidence"], "measurements": {**hardware["evidence"]["measurements"], **pcrs}},
+        "az-tdx-vtpm": {**vendor, "tdx": hardware["tdx"]},
+    }
+    del document["az-snp-vtpm"]
+    return [CorpusDocument(label="composite/az-tdx-vtpm", document=document)]
 
 
 @pytest.fixture(scope="module")
