@@ -10,10 +10,10 @@ import pytest
 
 from ccpolicy.cli.main import main
 from ccpolicy.host import PluginHost
+from tests.sarif_schema import sarif_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_POLICY = ROOT / "tests" / "data" / "lint" / "bad_policy"
-SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 
 def test_every_built_in_tee_plugin_declares_a_threat_model() -> None:
@@ -27,7 +27,7 @@ def test_bad_policy_fails_and_sarif_validates(tmp_path: Path) -> None:
     report = tmp_path / "lint.sarif"
     assert main(["lint", str(BAD_POLICY), "--format", "sarif", "--output", str(report)]) == 1
     sarif = json.loads(report.read_text())
-    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    jsonschema.validate(sarif, sarif_schema())
     rule_ids = {result["ruleId"] for result in sarif["runs"][0]["results"]}
     assert "no-nonce-binding" in rule_ids and "unmitigated-threat" not in rule_ids
 

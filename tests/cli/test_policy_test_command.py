@@ -10,8 +10,8 @@ import pytest
 from junitparser import JUnitXml
 
 from ccpolicy.cli.main import main
+from tests.sarif_schema import sarif_schema
 
-SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif-schema-2.1.0.json"
 FAILING_TEST = """package broken_test
 
 import rego.v1
@@ -80,7 +80,7 @@ def test_sarif_validates_against_the_sarif_schema(broken_dir: Path, tmp_path: Pa
     report = tmp_path / "out.sarif"
     assert main(["test", str(broken_dir), "--format", "sarif", "--output", str(report)]) == 1
     document = json.loads(report.read_text())
-    schema = json.loads(SARIF_SCHEMA.read_text())
+    schema = sarif_schema()
     jsonschema.validate(document, schema)
     results = document["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["broken_test.test_fails"]

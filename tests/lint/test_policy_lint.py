@@ -13,10 +13,10 @@ from ccpolicy.host import PluginHost
 from ccpolicy.lint_reports import render_lint
 from ccpolicy.policy_lint import RULES, UNMITIGATED_THREAT, Level, at_or_above, lint_policy, lint_targets
 from tests.lint.threat_declarations import BUILT_IN_MODELS
+from tests.sarif_schema import sarif_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_POLICY = ROOT / "tests" / "data" / "lint" / "bad_policy"
-SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 DEFAULT_POLICIES = ROOT / "policies"
 
 
@@ -89,7 +89,7 @@ def test_fail_levels() -> None:
 def test_sarif_json_and_pretty_reports(known_tees: set[str]) -> None:
     lint = lint_policy(BAD_POLICY, known_tees=known_tees, threat_models=BUILT_IN_MODELS, report_threats=True)
     sarif = json.loads(render_lint("sarif", [lint]))
-    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    jsonschema.validate(sarif, sarif_schema())
     results = sarif["runs"][0]["results"]
     assert len(results) == len(lint.findings)
     assert {r["level"] for r in results} == {"error", "warning"}
