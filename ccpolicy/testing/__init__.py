@@ -9,7 +9,7 @@ subclasses to check the plugin against the host's contract.
 from __future__ import annotations
 
 from ccpolicy.evidence_cases import vectors_root
-from ccpolicy.testing.conformance import ConformanceCase, TeeVerifierConformance, no_network
+from ccpolicy.testing.conformance import ConformanceCase, TeeVerifierConformance, forged_case, no_network
 from ccpolicy.testing.fixtures import ccpolicy_host_factory, ccpolicy_vectors
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "TeeVerifierConformance",
     "ccpolicy_host_factory",
     "ccpolicy_vectors",
+    "forged_case",
     "no_network",
     "vectors_root",
 ]

@@ -3,7 +3,8 @@
 Subclass :class:`TeeVerifierConformance` in a test module and provide two fixtures:
 ``verifier`` (the TeeVerifier under test) and ``conformance_cases`` (a list of
 :class:`ConformanceCase`: evidence bytes, collateral, the time, and the error type
-expected, or None for evidence that must verify).  The inherited tests check the
+expected, or None for evidence that must verify).  :func:`forged_case` builds a case
+from an EvidenceForge, for the negative cases no real vector covers.  The inherited tests check the
 protocol attributes, positive and negative cases, truncation and single-byte flips
 (only EvidenceError or VerificationError may come out), determinism for a fixed
 time, and that verification opens no socket when collateral is supplied.
@@ -12,17 +13,18 @@ time, and that verification opens no socket when collateral is supplied.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ccpolicy.claims import to_json_value
-from ccpolicy.collateral import CollateralStore
+from ccpolicy.collateral import CollateralStore, load_collateral
 from ccpolicy.errors import CcpolicyError, EvidenceError, VerificationError
-from ccpolicy.interfaces import TeeVerifier, VerificationContext
+from ccpolicy.interfaces import EvidenceForge, TeeVerifier, VerificationContext
 
 FLIP_SAMPLES = 97
 """How many evenly spread byte offsets the flip test mutates per positive case."""
@@ -36,11 +38,48 @@ class ConformanceCase:
     now: datetime
     expected_error: type[CcpolicyError] | None = None
     unsafe_trust_test_root: bool = False
+    verifier_lookup: Callable[[str], TeeVerifier] | None = None
+    """The host's verifiers by TEE id, for evidence that nests another TEE's (``PluginHost.load().verifier``)."""
 
     def context(self) -> VerificationContext:
         return VerificationContext(
-            now=self.now, collateral=self.collateral, unsafe_trust_test_root=self.unsafe_trust_test_root
+            now=self.now,
+            collateral=self.collateral,
+            unsafe_trust_test_root=self.unsafe_trust_test_root,
+            verifier_lookup=self.verifier_lookup,
         )
+
+
+def forged_case(
+    forge: EvidenceForge,
+    out_dir: Path,
+    *,
+    name: str,
+    now: datetime,
+    settings: Mapping[str, str] | None = None,
+    expected_error: type[CcpolicyError] | None = None,
+    unsafe_trust_test_root: bool = True,
+    keep_collateral: Callable[[Path], bool] | None = None,
+    verifier_lookup: Callable[[str], TeeVerifier] | None = None,
+) -> ConformanceCase:
+    """A case from ``forge`` run at ``now`` into ``out_dir / name``.
+
+    The forge's collateral is loaded (only the files ``keep_collateral`` keeps, when given), and the
+    forge's test root is trusted unless ``unsafe_trust_test_root`` is False, which makes a negative case.
+    """
+    target = out_dir / name
+    target.mkdir(parents=True, exist_ok=False)
+    forged = forge.forge(target, dict(settings or {}), now)
+    files = [path for path in forged.collateral if keep_collateral is None or keep_collateral(path)]
+    return ConformanceCase(
+        name=name,
+        evidence=forged.evidence.read_bytes(),
+        collateral=load_collateral(files) if files else CollateralStore(),
+        now=now,
+        expected_error=expected_error,
+        unsafe_trust_test_root=unsafe_trust_test_root,
+        verifier_lookup=verifier_lookup,
+    )
 
 
 def run_case(verifier: TeeVerifier, case: ConformanceCase, evidence: bytes | None = None) -> Any:

@@ -10,9 +10,16 @@ from collections.abc import Sequence
 
 from ccpolicy.hookspecs import hookimpl
 from ccpolicy.interfaces import TeeVerifier
+from ccpolicy.threats import ThreatModel
+from ccpolicy_azure_vtpm.threats import AZ_SNP_VTPM_THREAT_MODEL, AZ_TDX_VTPM_THREAT_MODEL
 from ccpolicy_azure_vtpm.verifier import az_snp_vtpm_verifier, az_tdx_vtpm_verifier
 
 
 @hookimpl
 def ccpolicy_tee_verifiers() -> Sequence[TeeVerifier]:
     return [az_snp_vtpm_verifier(), az_tdx_vtpm_verifier()]
+
+
+@hookimpl
+def ccpolicy_threat_models() -> Sequence[ThreatModel]:
+    return [AZ_SNP_VTPM_THREAT_MODEL, AZ_TDX_VTPM_THREAT_MODEL]

@@ -60,7 +60,8 @@ def _shared_threats(measurement_claims: tuple[str, ...]) -> list[Threat]:
         Threat(
             id=STALE_COLLATERAL,
             description="TCB info from an old TCB evaluation still calls a vulnerable platform up to date",
-            mitigating_claims=("evidence.tcb.date", "collateral.not_after"),
+            verifier_mitigation="TCB info, QE identity and CRLs must be inside issueDate..nextUpdate at the "
+            "evaluation time; outside it the verdict is collateral expired (exit 4)",
         ),
     ]
 

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from ccpolicy.hookspecs import hookimpl
 from ccpolicy.interfaces import EvidenceForge, TeeVerifier
+from ccpolicy.threats import ThreatModel
 from ccpolicy_ibmse.forge import IbmSeForge
+from ccpolicy_ibmse.threats import IBMSE_THREAT_MODEL
 from ccpolicy_ibmse.verifier import IbmSeVerifier
 
 
@@ -18,3 +20,8 @@ def ccpolicy_tee_verifiers() -> Sequence[TeeVerifier]:
 @hookimpl
 def ccpolicy_evidence_forges() -> Sequence[EvidenceForge]:
     return [IbmSeForge()]
+
+
+@hookimpl
+def ccpolicy_threat_models() -> Sequence[ThreatModel]:
+    return [IBMSE_THREAT_MODEL]

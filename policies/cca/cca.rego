@@ -117,7 +117,7 @@ problems contains {
 # METADATA
 # title: Platform software components among the reference values
 # custom:
-#   threats: [unknown-code, untrusted-key]
+#   threats: [unknown-code, untrusted-key, outdated-tcb]
 problems contains {
 	"rule": "cca.platform_components_known",
 	"claim": sprintf("cca.platform.software_components[%d]", [index]),

@@ -114,12 +114,19 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the guest's configuration UID is not among the allowed ones",
-	"value": input.ibmse.config_uid,
+	"value": config_uid,
 	"expected": ref.config_uids,
 } if {
 	count(ref.config_uids) > 0
-	not lower(input.ibmse.config_uid) in {lower(uid) | some uid in ref.config_uids}
+	not config_uid_allowed
 }
+
+# Helper rules keep a missing claim pessimistic on OPA and regorus alike.
+default config_uid := null
+
+config_uid := input.ibmse.config_uid
+
+config_uid_allowed if lower(input.ibmse.config_uid) in {lower(uid) | some uid in ref.config_uids}
 
 # METADATA
 # title: host keys allowed

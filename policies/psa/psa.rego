@@ -114,7 +114,7 @@ problems contains {
 # METADATA
 # title: Software components among the reference values
 # custom:
-#   threats: [unknown-code, untrusted-key]
+#   threats: [unknown-code, untrusted-key, outdated-tcb]
 problems contains {
 	"rule": "psa.software_components_known",
 	"claim": sprintf("psa.software_components[%d]", [index]),

@@ -58,7 +58,7 @@ tcb_status_accepted if {
 # METADATA
 # title: Platform TCB status accepted
 # custom:
-#   threats: [outdated-tcb, tcb-downgrade]
+#   threats: [outdated-tcb, tcb-downgrade, insecure-config]
 problems contains {
 	"rule": "sgx.tcb_status_accepted",
 	"claim": "evidence.tcb.status",

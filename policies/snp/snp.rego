@@ -84,12 +84,21 @@ problems contains {
 	"claim": "snp.vmpl",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
-	"message": sprintf("the report was requested at VMPL %v, which is not allowed", [input.snp.vmpl]),
-	"value": input.snp.vmpl,
+	"message": sprintf("the report was requested at VMPL %v, which is not allowed", [vmpl]),
+	"value": vmpl,
 	"expected": data.snp.allowed_vmpls,
 } if {
-	not input.snp.vmpl in data.snp.allowed_vmpls
+	not vmpl_allowed
 }
+
+# Helper rules keep the check pessimistic on both engines: with a claim missing, `not x in set`
+# is undefined on OPA (the reference is hoisted out of the negation), and a head value that reads a
+# missing claim drops the whole reason.
+default vmpl := null
+
+vmpl := input.snp.vmpl
+
+vmpl_allowed if input.snp.vmpl in data.snp.allowed_vmpls
 
 # METADATA
 # title: The guest policy demands a minimum firmware ABI
@@ -118,12 +127,18 @@ problems contains {
 	"claim": "snp.guest_svn",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
-	"message": sprintf("guest SVN %v is below the required %v", [input.snp.guest_svn, data.snp.min_guest_svn]),
-	"value": input.snp.guest_svn,
+	"message": sprintf("guest SVN %v is below the required %v", [guest_svn, data.snp.min_guest_svn]),
+	"value": guest_svn,
 	"expected": data.snp.min_guest_svn,
 } if {
-	input.snp.guest_svn < data.snp.min_guest_svn
+	not guest_svn_sufficient
 }
+
+default guest_svn := null
+
+guest_svn := input.snp.guest_svn
+
+guest_svn_sufficient if input.snp.guest_svn >= data.snp.min_guest_svn
 
 # Both the reported TCB (what the VCEK is derived from) and the committed TCB (the
 # firmware the platform cannot roll back from) must meet the minimum.
@@ -163,11 +178,13 @@ problems contains {
 	"trust_claim": "executables",
 	"ar4si": data.ccpolicy.lib.ar4si.unrecognized_executables,
 	"message": "the launch measurement is not among the reference values",
-	"value": input.evidence.measurements.launch,
+	"value": object.get(input.evidence.measurements, "launch", null),
 	"expected": data.snp.measurements,
 } if {
-	not lower(input.evidence.measurements.launch) in {lower(m) | some m in data.snp.measurements}
+	not measurement_known
 }
+
+measurement_known if lower(input.evidence.measurements.launch) in {lower(m) | some m in data.snp.measurements}
 
 # METADATA
 # title: A verified nonce when the reference values require freshness

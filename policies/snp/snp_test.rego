@@ -146,3 +146,24 @@ test_worst_value_wins if {
 	rules_of(result) == {"snp.debug_forbidden", "snp.vmpl_allowed"}
 	result.trust_vector.configuration == 96
 }
+
+test_missing_claims_are_not_good if {
+	doc := json.patch(good_input, [
+		{"op": "remove", "path": "/evidence/measurements/launch"},
+		{"op": "remove", "path": "/snp/vmpl"},
+		{"op": "remove", "path": "/snp/guest_svn"},
+	])
+	result := result_for(doc, good_data)
+	rules_of(result) == {"snp.measurement_known", "snp.vmpl_allowed", "snp.minimum_guest_svn"}
+	[r.value | some r in result.reasons] == [null, null, null]
+}
+
+test_affirmed_values_are_the_ar4si_constants if {
+	snp.affirmed == {
+		"instance-identity": data.ccpolicy.lib.ar4si.affirming,
+		"configuration": data.ccpolicy.lib.ar4si.affirming,
+		"executables": data.ccpolicy.lib.ar4si.approved_boot,
+		"hardware": data.ccpolicy.lib.ar4si.affirming,
+		"runtime-opaque": data.ccpolicy.lib.ar4si.affirming,
+	}
+}
