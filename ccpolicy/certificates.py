@@ -9,7 +9,8 @@ RevokedError (exit 3).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -33,42 +34,86 @@ TEST_ROOT_NAME = "ccpolicy test root - not genuine hardware"
 """Common-name marker of every certificate authority the evidence forge makes."""
 
 _T = TypeVar("_T")
+_O = TypeVar("_O")
+_K = TypeVar("_K", bound=Hashable)
 _PER_CERTIFICATE_LIMIT = 4096
+_MEMO_LIMIT = 4096
 
 
-class PerCertificate(Generic[_T]):
-    """A bounded memo of a pure function of one certificate, keyed by the certificate object.
+class PerObject(Generic[_O, _T]):
+    """A bounded memo of a pure function of one immutable object, keyed by the object's identity.
 
-    Certificates are immutable, so a function of one is computed once per object.  The key is the
-    object's identity: hashing an ``x509.Certificate`` hashes its whole encoding (microseconds, as
-    much as the lookup saves).  Each entry holds its certificate, so the id cannot be reused by
-    another object while the entry exists.  Exceptions are not remembered.
+    Certificates, CRLs and collateral stores are immutable, so a function of one is computed once
+    per object.  The key is the object's identity: hashing an ``x509.Certificate`` hashes its whole
+    encoding (microseconds, as much as the lookup saves).  Each entry holds its object, so the id
+    cannot be reused by another object while the entry exists.  Exceptions are not remembered.
     """
 
-    def __init__(self, compute: Callable[[x509.Certificate], _T]) -> None:
+    def __init__(self, compute: Callable[[_O], _T], *, limit: int = _PER_CERTIFICATE_LIMIT) -> None:
         self._compute = compute
-        self._entries: dict[int, tuple[x509.Certificate, _T]] = {}
+        self._entries: dict[int, tuple[_O, _T]] = {}
+        self._limit = limit
         self.__doc__ = compute.__doc__
         self.__name__ = compute.__name__
         self.__wrapped__ = compute
 
-    def __call__(self, certificate: x509.Certificate) -> _T:
-        entry = self._entries.get(id(certificate))
-        if entry is not None and entry[0] is certificate:
+    def __call__(self, item: _O) -> _T:
+        entry = self._entries.get(id(item))
+        if entry is not None and entry[0] is item:
             return entry[1]
-        value = self._compute(certificate)
-        if len(self._entries) >= _PER_CERTIFICATE_LIMIT:
+        value = self._compute(item)
+        if len(self._entries) >= self._limit:
             self._entries.clear()
-        self._entries[id(certificate)] = (certificate, value)
+        self._entries[id(item)] = (item, value)
         return value
 
     def cache_clear(self) -> None:
         self._entries.clear()
 
 
+class PerCertificate(PerObject[x509.Certificate, _T]):
+    """A :class:`PerObject` memo of a pure function of one certificate."""
+
+
 def per_certificate(compute: Callable[[x509.Certificate], _T]) -> PerCertificate[_T]:
     """Decorate a pure function of one certificate with :class:`PerCertificate`."""
     return PerCertificate(compute)
+
+
+def per_object(compute: Callable[[_O], _T]) -> PerObject[_O, _T]:
+    """Decorate a pure function of one immutable object with :class:`PerObject`."""
+    return PerObject(compute)
+
+
+class ContentMemo(Generic[_K, _T]):
+    """A bounded memo of results keyed by content (bytes, digests, fingerprints), never by identity.
+
+    For pure functions of immutable inputs: signature checks that succeeded, parses of exact bytes.
+    Callers store a value only after the computation succeeded, so a failure is never remembered.
+    Every content memo is emptied by :func:`forget_verified_issuances` (cold-start benchmarks, tests).
+    """
+
+    def __init__(self, *, limit: int = _MEMO_LIMIT) -> None:
+        self._entries: dict[_K, _T] = {}
+        self._limit = limit
+        _CONTENT_MEMOS.add(self)  # type: ignore[arg-type]
+
+    def get(self, key: _K) -> _T | None:
+        return self._entries.get(key)
+
+    def __contains__(self, key: _K) -> bool:
+        return key in self._entries
+
+    def remember(self, key: _K, value: _T) -> None:
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[key] = value
+
+    def cache_clear(self) -> None:
+        self._entries.clear()
+
+
+_CONTENT_MEMOS: weakref.WeakSet[ContentMemo[Hashable, object]] = weakref.WeakSet()
 
 
 @contextmanager
@@ -143,8 +188,10 @@ _VERIFIED_ISSUANCES_LIMIT = 4096
 
 
 def forget_verified_issuances() -> None:
-    """Empty the memo of verified certificate signatures (cold-start benchmarks and tests)."""
+    """Empty the memo of verified certificate signatures and every :class:`ContentMemo` (cold starts, tests)."""
     _VERIFIED_ISSUANCES.clear()
+    for memo in list(_CONTENT_MEMOS):
+        memo.cache_clear()
 
 
 def verify_issued_by(certificate: x509.Certificate, issuer: x509.Certificate, *, role: str) -> None:
@@ -222,23 +269,85 @@ def _anchor_of(top: x509.Certificate, role: str, anchors: Iterable[x509.Certific
 def check_revocation(
     certificate: x509.Certificate, crl: x509.CertificateRevocationList, issuer: x509.Certificate, now: datetime
 ) -> None:
-    """Verify the CRL (issuer signature, window at ``now``) and that ``certificate`` is not on it."""
-    if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+    """Verify the CRL (issuer signature, window at ``now``) and that ``certificate`` is not on it.
+
+    The signature check is remembered (see :func:`crl_signed_by`); the window and the serial lookup
+    are done on every call.
+    """
+    if not crl_signed_by(crl, issuer):
         raise ChainError(f"CRL is not signed by '{describe(issuer)}'")
-    this_update = crl.last_update_utc
-    next_update = crl.next_update_utc
-    window = f"{format_time(this_update)} .. {format_time(next_update) if next_update else 'open'}"
+    this_update, next_update = crl_window(crl)
     if now < this_update:
         raise CollateralNotYetValidError(
-            f"CRL of '{describe(issuer)}' is not valid before {format_time(this_update)} (window {window})"
+            f"CRL of '{describe(issuer)}' is not valid before {format_time(this_update)} "
+            f"(window {_crl_window_text(crl)})"
         )
     if next_update is None or now > next_update:
         raise CollateralExpiredError(
-            f"CRL of '{describe(issuer)}' is outside its window {window} at {format_time(now)}",
+            f"CRL of '{describe(issuer)}' is outside its window {_crl_window_text(crl)} at {format_time(now)}",
             hint="fetch a current CRL",
         )
     if crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
         raise RevokedError(f"certificate '{describe(certificate)}' (serial {certificate.serial_number:#x}) is revoked")
+
+
+def _crl_window_text(crl: x509.CertificateRevocationList) -> str:
+    this_update, next_update = crl_window(crl)
+    return f"{format_time(this_update)} .. {format_time(next_update) if next_update else 'open'}"
+
+
+_VERIFIED_CRLS: ContentMemo[tuple[bytes, bytes], bool] = ContentMemo()
+
+
+def crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer`` is the CRL's issuer by name and made its signature.
+
+    A signature that verified is remembered by the CRL's and the issuer's SHA-256 fingerprints; a
+    failed check is not remembered.
+    """
+    if not _same_name(crl_issuer_der(crl), subject_der(issuer), crl, issuer):
+        return False
+    key = (crl_fingerprint(crl), fingerprint(issuer))
+    if key in _VERIFIED_CRLS:
+        return True
+    if not crl.is_signature_valid(public_key(issuer)):  # type: ignore[arg-type]
+        return False
+    _VERIFIED_CRLS.remember(key, True)
+    return True
+
+
+_SAME_NAMES: ContentMemo[tuple[bytes, bytes], bool] = ContentMemo()
+
+
+def _same_name(
+    crl_issuer: bytes, subject: bytes, crl: x509.CertificateRevocationList, issuer: x509.Certificate
+) -> bool:
+    """Whether the CRL's issuer name is the certificate's subject: equal DER, else equal as Names (remembered)."""
+    if crl_issuer == subject:
+        return True
+    key = (crl_issuer, subject)
+    same = _SAME_NAMES.get(key)
+    if same is None:
+        same = crl.issuer == issuer.subject
+        _SAME_NAMES.remember(key, same)
+    return same
+
+
+@per_object
+def crl_fingerprint(crl: x509.CertificateRevocationList) -> bytes:
+    """SHA-256 over the CRL's DER encoding."""
+    return crl.fingerprint(hashes.SHA256())
+
+
+@per_object
+def crl_issuer_der(crl: x509.CertificateRevocationList) -> bytes:
+    return crl.issuer.public_bytes()
+
+
+@per_object
+def crl_window(crl: x509.CertificateRevocationList) -> tuple[datetime, datetime | None]:
+    """(thisUpdate, nextUpdate) of a CRL."""
+    return crl.last_update_utc, crl.next_update_utc
 
 
 @per_certificate

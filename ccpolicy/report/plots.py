@@ -7,14 +7,9 @@ import math
 import re
 import textwrap
 from collections.abc import Callable
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
-
+from ccpolicy.errors import ConfigurationError
 from ccpolicy.report.model import Chart, ChartBar, Scale, Unit
 from ccpolicy.report.number_format import format_quantity
 
@@ -58,6 +53,9 @@ def chart_svg(chart: Chart, width_in: float = 7.2) -> str:
     rows = max(len(layout) + len(chart.categories) * GROUP_GAP, lines * 0.9)
     legend = 0.3 if len(chart.series) > 1 else 0.0
     height_in = max(1.4, 0.75 + legend + rows * BAR_HEIGHT_IN)
+    matplotlib = _matplotlib()
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(
         {"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.family": "sans-serif", "font.size": 9}
     ):
@@ -101,8 +99,21 @@ def _color(chart: Chart, series: str) -> str:
     return FALLBACK_COLORS[chart.series.index(series) % len(FALLBACK_COLORS)] if series in chart.series else INK
 
 
+def _matplotlib() -> Any:
+    """matplotlib (the ``report`` extra), imported when a chart is drawn so the CLI starts without it."""
+    try:
+        import matplotlib
+    except ModuleNotFoundError as exc:
+        raise ConfigurationError(
+            "drawing report charts needs matplotlib", hint="pip install 'ccpolicy[report]'"
+        ) from exc
+    matplotlib.use("Agg")
+    return matplotlib
+
+
 def _draw(axes: object, chart: Chart, layout: list[tuple[float, int, ChartBar]]) -> None:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
     assert isinstance(axes, Axes)
     values = [bar.value.value for _, _, bar in layout] + [ref.value.value for ref in chart.references]

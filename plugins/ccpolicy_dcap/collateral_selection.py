@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography import x509
 
+from ccpolicy.certificates import PerObject
 from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import ConfigurationError
 from ccpolicy_dcap.pem_certificates import load_pem_certificates
@@ -45,7 +46,12 @@ class DcapCollateralPool:
     crls: tuple[x509.CertificateRevocationList, ...]
 
 
-def collect_dcap_collateral(store: CollateralStore) -> DcapCollateralPool:
+def _collect_dcap_collateral(store: CollateralStore) -> DcapCollateralPool:
+    """The store's DCAP collateral, flattened; computed once per (immutable) store object.
+
+    Selecting is parsing only (PEM chains, hex CRLs, signed JSON spans): no time and no signature
+    is involved, so a warm verification reuses the pool and still checks everything in it at ``now``.
+    """
     tcb_infos: list[SignedDocument] = []
     qe_identities: list[SignedDocument] = []
     certificates = [item.certificate for item in store.certificates]
@@ -74,6 +80,10 @@ def collect_dcap_collateral(store: CollateralStore) -> DcapCollateralPool:
         certificates=tuple(certificates),
         crls=tuple(crls),
     )
+
+
+collect_dcap_collateral = PerObject(_collect_dcap_collateral, limit=64)
+"""The pool of a store, remembered for the last stores used (each entry holds its store)."""
 
 
 def _add_bundle(

@@ -14,8 +14,23 @@ from datetime import datetime
 from typing import TypeVar
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
-from ccpolicy.certificates import check_revocation, describe, is_test_root, verify_chain
+from ccpolicy.certificates import (
+    ContentMemo,
+    check_revocation,
+    crl_signed_by,
+    crl_window,
+    describe,
+    fingerprint,
+    is_test_root,
+    per_certificate,
+    per_object,
+    public_key,
+    subject_der,
+    validity_window,
+    verify_chain,
+)
 from ccpolicy.clock import format_time
 from ccpolicy.errors import (
     CollateralExpiredError,
@@ -54,14 +69,14 @@ def verify_collateral(
     fmspc, pce_id = pck.extensions.fmspc, pck.extensions.pce_id
     tcb_document, tcb_info = pick_document(
         pool.tcb_infos,
-        parse_tcb_info,
+        parsed_tcb_info,
         lambda info: info.fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id,
         now,
         what=f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})",
     )
     qe_document, qe_identity = pick_document(
         pool.qe_identities,
-        parse_qe_identity,
+        parsed_qe_identity,
         lambda identity: identity.id == qe_identity_id,
         now,
         what=f"QE identity ({qe_identity_id})",
@@ -74,12 +89,13 @@ def verify_collateral(
     crls = [root_crl, pck_crl]
     for document, what in ((tcb_document, "TCB info"), (qe_document, "QE identity")):
         signer, anchor = verify_document_signer(pool, document, anchors, now, what=what)
-        anchor_crl = root_crl if anchor.subject == pck.root.subject else pick_crl(pool, anchor, now)
+        same_root = subject_der(anchor) == subject_der(pck.root) or anchor.subject == pck.root.subject
+        anchor_crl = root_crl if same_root else pick_crl(pool, anchor, now)
         check_revocation(signer, anchor_crl, anchor, now)
         used += [signer, anchor]
         crls.append(anchor_crl)
-    ends = [certificate.not_valid_after_utc for certificate in used]
-    ends += [crl.next_update_utc for crl in crls if crl.next_update_utc is not None]
+    ends = [validity_window(certificate)[1] for certificate in used]
+    ends += [end for crl in crls if (end := crl_window(crl)[1]) is not None]
     ends += [tcb_info.next_update, qe_identity.next_update]
     return VerifiedCollateral(
         tcb_info=tcb_info,
@@ -93,11 +109,7 @@ def verify_collateral(
 
 def pick_crl(pool: DcapCollateralPool, issuer: x509.Certificate, now: datetime) -> x509.CertificateRevocationList:
     """The newest CRL signed by ``issuer``, preferring one inside its window at ``now``."""
-    candidates = [
-        crl
-        for crl in pool.crls
-        if crl.issuer == issuer.subject and crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
-    ]
+    candidates = [crl for crl in pool.crls if crl_signed_by(crl, issuer)]
     if not candidates:
         raise CollateralMissingError(
             f"no CRL issued by '{describe(issuer)}' in the collateral",
@@ -106,21 +118,21 @@ def pick_crl(pool: DcapCollateralPool, issuer: x509.Certificate, now: datetime) 
     current = [
         crl
         for crl in candidates
-        if crl.last_update_utc <= now and crl.next_update_utc is not None and now <= crl.next_update_utc
+        if (window := crl_window(crl))[0] <= now and window[1] is not None and now <= window[1]
     ]
-    return max(current or candidates, key=lambda crl: crl.last_update_utc)
+    return max(current or candidates, key=lambda crl: crl_window(crl)[0])
 
 
 def pick_document(
     documents: Sequence[SignedDocument],
-    parse: Callable[[object], T],
+    parse: Callable[[SignedDocument], T],
     wanted: Callable[[T], bool],
     now: datetime,
     *,
     what: str,
 ) -> tuple[SignedDocument, T]:
     """The newest matching document valid at ``now``; expired or future ones raise naming their window."""
-    matching = [(document, parsed) for document in documents if wanted(parsed := parse(document.document))]
+    matching = [(document, parsed) for document in documents if wanted(parsed := parse(document))]
     if not matching:
         raise CollateralMissingError(
             f"no {what} in the collateral",
@@ -144,6 +156,18 @@ def pick_document(
     )
 
 
+@per_object
+def parsed_tcb_info(document: SignedDocument) -> TcbInfo:
+    """The typed TCB info of a pooled document (parsed once per document object)."""
+    return parse_tcb_info(document.document)
+
+
+@per_object
+def parsed_qe_identity(document: SignedDocument) -> QeIdentity:
+    """The typed QE identity of a pooled document (parsed once per document object)."""
+    return parse_qe_identity(document.document)
+
+
 def _window(document: TcbInfo | QeIdentity) -> str:
     return f"{format_time(document.issue_date)} .. {format_time(document.next_update)}"
 
@@ -163,16 +187,42 @@ def verify_document_signer(
             f"no TCB signing certificate in the collateral to check the {what} signature",
             hint="pass the TCB-Info-Issuer-Chain / Enclave-Identity-Issuer-Chain PEM with --collateral",
         )
+    digest = signed_document_digest(document)
     for certificate in signers:
-        try:
-            verify_raw_signature(certificate.public_key(), document.signature, document.body, what=what)
-        except SignatureError:
+        if not _signed_document(document, digest, certificate, what=what):
             continue
         anchor = verify_chain([certificate], anchors, now, roles=(f"{what} signing",))
         return certificate, anchor
     raise SignatureError(f"{what} from {document.origin}: no signing certificate in the collateral made its signature")
 
 
+_VERIFIED_DOCUMENTS: ContentMemo[tuple[bytes, bytes], bool] = ContentMemo()
+"""(SHA-256 of a document's signed bytes and signature, signer fingerprint) pairs whose signature verified."""
+
+
+def _signed_document(document: SignedDocument, digest: bytes, certificate: x509.Certificate, *, what: str) -> bool:
+    """Whether ``certificate``'s key made ``document``'s signature; only a signature that verified is remembered."""
+    key = (digest, fingerprint(certificate))
+    if key in _VERIFIED_DOCUMENTS:
+        return True
+    try:
+        verify_raw_signature(public_key(certificate), document.signature, document.body, what=what)
+    except SignatureError:
+        return False
+    _VERIFIED_DOCUMENTS.remember(key, True)
+    return True
+
+
+@per_object
+def signed_document_digest(document: SignedDocument) -> bytes:
+    """SHA-256 over the signed bytes and then the r||s signature (fixed size, so unambiguous)."""
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(document.body)
+    digest.update(document.signature)
+    return digest.finalize()
+
+
+@per_certificate
 def _is_leaf(certificate: x509.Certificate) -> bool:
     if certificate.subject == certificate.issuer:
         return False

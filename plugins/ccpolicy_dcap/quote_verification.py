@@ -13,7 +13,7 @@ from datetime import datetime
 
 from cryptography import x509
 
-from ccpolicy.certificates import verify_chain
+from ccpolicy.certificates import ContentMemo, per_certificate, public_key, verify_chain
 from ccpolicy.errors import BindingError, ChainError
 from ccpolicy_dcap.ecdsa_signatures import raw_p256_public_key, verify_raw_signature
 from ccpolicy_dcap.pck_extensions import PckExtensions, pck_extensions
@@ -31,14 +31,23 @@ class PckChain:
     extensions: PckExtensions
 
 
-def load_pck_chain(quote: Quote) -> list[x509.Certificate]:
-    """The PEM chain in the certification data, leaf first."""
+_LOADED_PCK_CHAINS: ContentMemo[bytes, tuple[x509.Certificate, ...]] = ContentMemo(limit=256)
+"""PCK chains that parsed, by their PEM bytes: the same platform sends the same chain in every quote."""
+
+
+def load_pck_chain(quote: Quote) -> tuple[x509.Certificate, ...]:
+    """The PEM chain in the certification data, leaf first (parsed once per distinct chain)."""
+    pem = quote.qe.pck_chain_pem
+    certificates = _LOADED_PCK_CHAINS.get(pem)
+    if certificates is not None:
+        return certificates
     try:
-        certificates = load_pem_certificates(quote.qe.pck_chain_pem.rstrip(b"\0"))
+        certificates = tuple(load_pem_certificates(pem.rstrip(b"\0")))
     except ValueError as exc:
         raise ChainError("the quote's PCK certificate chain does not parse") from exc
     if len(certificates) != len(PCK_CHAIN_ROLES):
         raise ChainError(f"the quote's PCK chain has {len(certificates)} certificates, expected 3 (PCK, CA, root)")
+    _LOADED_PCK_CHAINS.remember(pem, certificates)
     return certificates
 
 
@@ -50,14 +59,20 @@ def verify_pck_chain(quote: Quote, anchors: list[x509.Certificate], now: datetim
         leaf=certificates[0],
         intermediate=certificates[1],
         root=root,
-        extensions=pck_extensions(certificates[0]),
+        extensions=parsed_pck_extensions(certificates[0]),
     )
+
+
+@per_certificate
+def parsed_pck_extensions(certificate: x509.Certificate) -> PckExtensions:
+    """The SGX extension of a PCK certificate, parsed once per certificate object."""
+    return pck_extensions(certificate)
 
 
 def verify_quote_signatures(quote: Quote, pck: x509.Certificate) -> None:
     """QE report signature (PCK key), attestation-key binding, then the quote signature."""
     verify_raw_signature(
-        pck.public_key(), quote.qe.qe_report_signature, quote.qe.qe_report.raw, what="QE report signature (PCK key)"
+        public_key(pck), quote.qe.qe_report_signature, quote.qe.qe_report.raw, what="QE report signature (PCK key)"
     )
     expected = hashlib.sha256(quote.attestation_key + quote.qe.qe_auth_data).digest() + bytes(32)
     if quote.qe.qe_report.report_data != expected:
