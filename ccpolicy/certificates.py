@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.utils import CryptographyDeprecationWarning
@@ -27,6 +27,7 @@ from ccpolicy.errors import (
     CollateralExpiredError,
     CollateralNotYetValidError,
     ConfigurationError,
+    EvidenceFormatError,
     RevokedError,
 )
 
@@ -133,6 +134,40 @@ def load_certificate(data: bytes) -> x509.Certificate:
             return x509.load_der_x509_certificate(data)
         except ValueError as exc:
             raise ConfigurationError("certificate does not parse", reason="collateral.garbage") from exc
+
+
+CERTIFICATE_PARSE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+"""What cryptography raises for a damaged certificate, at load or when a lazily parsed field is first read."""
+
+
+def parsed_completely(certificate: x509.Certificate) -> x509.Certificate:
+    """Read every field verification uses, so a damaged one fails here and not later (cryptography parses lazily)."""
+    certificate.subject.rfc4514_string()
+    certificate.issuer.rfc4514_string()
+    _ = certificate.not_valid_before_utc, certificate.not_valid_after_utc, certificate.serial_number
+    for extension in certificate.extensions:
+        _ = extension.value
+    certificate.public_key()
+    _ = certificate.signature_hash_algorithm, certificate.signature_algorithm_oid
+    return certificate
+
+
+def load_evidence_certificate(data: bytes, *, what: str) -> x509.Certificate:
+    """A DER or PEM certificate carried inside evidence, parsed completely; damage is an EvidenceFormatError."""
+    try:
+        with zero_serials_tolerated():
+            if data.lstrip().startswith(b"-----BEGIN"):
+                return parsed_completely(x509.load_pem_x509_certificate(data))
+            return parsed_completely(x509.load_der_x509_certificate(data))
+    except CERTIFICATE_PARSE_ERRORS as exc:
+        raise EvidenceFormatError(f"{what} is not a well-formed X.509 certificate: {exc}") from exc
 
 
 @per_certificate

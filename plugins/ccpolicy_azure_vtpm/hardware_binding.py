@@ -63,7 +63,16 @@ def verify_snp_report(evidence: AzureVtpmEvidence, context: VerificationContext,
         unsafe_trust_test_root=context.unsafe_trust_test_root,
         verifier_lookup=context.verifier_lookup,
     )
-    claims = nested_claims(context, SNP_TEE_ID, evidence.hcl.hardware_report, snp_context, needed_for=needed_for)
+    try:
+        claims = nested_claims(context, SNP_TEE_ID, evidence.hcl.hardware_report, snp_context, needed_for=needed_for)
+    except CollateralMissingError as exc:
+        if evidence.envelope.vcek is not None and "SEV-VCEK" in exc.message:
+            # The envelope carries the VCEK itself: one that does not endorse the report is altered evidence.
+            raise BindingError(
+                f"the VCEK the envelope carries does not endorse its SEV-SNP report: {exc.message}",
+                reason="verification.binding.vcek",
+            ) from exc
+        raise
     vmpl = claims.vendor.get("vmpl")
     if vmpl != HCL_VMPL:
         raise BindingError(

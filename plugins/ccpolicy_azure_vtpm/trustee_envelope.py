@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
-from ccpolicy.certificates import zero_serials_tolerated
+from ccpolicy.certificates import load_evidence_certificate, zero_serials_tolerated
 from ccpolicy.errors import ConfigurationError, EvidenceFormatError, UnsupportedEvidenceError
 from ccpolicy_azure_vtpm.hcl_report import HardwareReportType
 from ccpolicy_azure_vtpm.text_encodings import decode_base64url, decode_byte_array, decode_hex
@@ -174,15 +173,7 @@ def _vcek_from_pem(pem: str) -> bytes:
 
 def _vcek_der(der: bytes) -> bytes:
     """The DER itself, after checking that every field parses (cryptography parses some fields lazily)."""
-    try:
-        with zero_serials_tolerated():
-            certificate = x509.load_der_x509_certificate(der)
-            certificate.public_key()
-            _ = (certificate.subject.rfc4514_string(), certificate.issuer.rfc4514_string(), certificate.extensions)
-            _ = (certificate.serial_number, certificate.signature_algorithm_oid, certificate.signature_hash_algorithm)
-            _ = (certificate.not_valid_before_utc, certificate.not_valid_after_utc)
-    except (ValueError, UnsupportedAlgorithm):
-        raise EvidenceFormatError("envelope vcek is not a well-formed X.509 certificate") from None
+    load_evidence_certificate(der, what="the envelope's vcek")
     return der
 
 

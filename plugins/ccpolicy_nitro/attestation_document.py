@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 
+from ccpolicy.certificates import load_evidence_certificate
 from ccpolicy.errors import EvidenceFormatError
 from ccpolicy_cose.cbor_decoding import decode_cbor
 from ccpolicy_cose.cbor_fields import CborMap, expect_bytes, expect_int
@@ -40,15 +40,6 @@ MAX_TIMESTAMP_MS = 253402300799999
 
 FIELDS = ("module_id", "digest", "timestamp", "pcrs", "certificate", "cabundle", "public_key", "user_data", "nonce")
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-CERTIFICATE_PARSE_ERRORS = (
-    ValueError,
-    TypeError,
-    UnsupportedAlgorithm,
-    x509.InvalidVersion,
-    x509.DuplicateExtension,
-    x509.UnsupportedGeneralNameType,
-)
-"""What cryptography raises for DER it cannot use (ValueError for ASN.1 errors; the others are not ValueErrors)."""
 
 
 class NitroDigest(enum.Enum):
@@ -139,13 +130,6 @@ def _pcrs(pcrs: CborMap) -> dict[int, bytes]:
 def _certificate(der: bytes, *, what: str) -> x509.Certificate:
     """Parse a DER certificate completely: cryptography parses names, extensions and keys lazily."""
     try:
-        certificate = x509.load_der_x509_certificate(der)
-        certificate.subject.rfc4514_string()
-        certificate.issuer.rfc4514_string()
-        _ = (certificate.extensions, certificate.serial_number, certificate.signature_hash_algorithm)
-        _ = (certificate.not_valid_before_utc, certificate.not_valid_after_utc, certificate.public_key())
-    except CERTIFICATE_PARSE_ERRORS as exc:
-        raise EvidenceFormatError(
-            f"{what} is not a usable DER X.509 certificate: {exc}", reason="evidence.format.nitro"
-        ) from exc
-    return certificate
+        return load_evidence_certificate(der, what=what)
+    except EvidenceFormatError as exc:
+        raise EvidenceFormatError(exc.message, reason="evidence.format.nitro") from exc.__cause__

@@ -269,6 +269,12 @@ def _select_intermediate(
             f"which is not an AMD {role} name ({INTERMEDIATE_PREFIXES[signing_key]}<product>)"
         )
     found = _unique_certificates(c for c in certificates if issued_by_name(leaf, c))
+    if not found and any(describe(c) == issuer_name for c in certificates):
+        # An ASK of that common name is there, but not with the exact issuer name: a name was altered.
+        raise ChainError(
+            f"the {signing_key.name}'s issuer name '{leaf.issuer.rfc4514_string()}' matches no {role} in the "
+            f"collateral, although a '{issuer_name}' is there: the name was altered or the {role} is another one"
+        )
     if not found:
         raise CollateralMissingError(
             f"the {role} '{issuer_name}' that issued the {signing_key.name} is not in the collateral",

@@ -29,11 +29,12 @@ from ccpolicy.certificates import (
     describe,
     fingerprint,
     is_test_root,
+    load_evidence_certificate,
     verify_chain,
     verify_issued_by,
 )
 from ccpolicy.collateral import CollateralStore
-from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, ConfigurationError, EvidenceFormatError
+from ccpolicy.errors import BindingError, ChainError, CollateralMissingError, ConfigurationError
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy_tpm.attestation import TpmAttestation
 from ccpolicy_tpm.gce_instance import GCE_INSTANCE_EXTENSION_OID, GceInstanceInfo, instance_info_from_extension
@@ -249,17 +250,7 @@ def _instance_info(certificate: x509.Certificate) -> GceInstanceInfo | None:
 
 
 def _load_certificate(der: bytes) -> x509.Certificate:
-    try:
-        certificate = x509.load_der_x509_certificate(der)
-        # cryptography parses fields lazily: touch each now so a malformed one is a format error here.
-        certificate.public_key()
-        certificate.subject.rfc4514_string()
-        certificate.issuer.rfc4514_string()
-        _ = (certificate.extensions, certificate.serial_number, certificate.signature_algorithm_oid)
-        _ = (certificate.not_valid_before_utc, certificate.not_valid_after_utc)
-    except (ValueError, UnsupportedAlgorithm) as exc:
-        raise EvidenceFormatError(f"an AK certificate in the evidence does not parse: {exc}") from None
-    return certificate
+    return load_evidence_certificate(der, what="an AK certificate in the evidence")
 
 
 def _public_keys(data: bytes) -> set[bytes]:
