@@ -21,8 +21,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
-from ccpolicy_dcap.byte_reader import ByteReader
 
 HEADER_SIZE = 48
 ENCLAVE_REPORT_SIZE = 384
@@ -194,7 +194,7 @@ def parse_quote(evidence: bytes) -> Quote:
     evidence = bytes(evidence)
     if len(evidence) > MAX_QUOTE_SIZE:
         raise EvidenceFormatError(f"DCAP quote of {len(evidence)} bytes is larger than 1 MiB")
-    reader = ByteReader(evidence, what="DCAP quote")
+    reader = ByteReader(evidence, what="DCAP quote", byteorder="little")
     header = _parse_header(reader)
     body_type = _parse_body_type(reader, header)
     if body_type is BodyType.SGX_ENCLAVE_REPORT:
@@ -203,7 +203,9 @@ def parse_quote(evidence: bytes) -> Quote:
         report = _parse_td_report(reader, body_type)
     signed_data = evidence[: reader.offset]
     signature_size = reader.u32("signature data length")
-    signature_data = ByteReader(reader.take(signature_size, "signature data"), what="quote signature data")
+    signature_data = ByteReader(
+        reader.take(signature_size, "signature data"), what="quote signature data", byteorder="little"
+    )
     signature = signature_data.take(ECDSA_SIGNATURE_SIZE, "quote signature")
     attestation_key = signature_data.take(ECDSA_KEY_SIZE, "attestation key")
     if header.version == 3:
@@ -214,7 +216,7 @@ def parse_quote(evidence: bytes) -> Quote:
             raise UnsupportedEvidenceError(
                 f"DCAP quote v{header.version}: certification data type {wrapper.type}, expected 6 (QE report)"
             )
-        inner = ByteReader(wrapper.data, what="QE report certification data")
+        inner = ByteReader(wrapper.data, what="QE report certification data", byteorder="little")
         qe = _parse_qe_certification(inner)
         _expect_consumed(inner)
     _expect_consumed(signature_data)
@@ -294,7 +296,7 @@ def _parse_body_type(reader: ByteReader, header: QuoteHeader) -> BodyType:
 
 def parse_enclave_report(raw: bytes) -> EnclaveReport:
     """An SGX REPORTBODY of exactly 384 bytes."""
-    reader = ByteReader(raw, what="SGX enclave report")
+    reader = ByteReader(raw, what="SGX enclave report", byteorder="little")
     cpu_svn = reader.take(16, "CPUSVN")
     misc_select = reader.u32("MISCSELECT")
     reader.take(12, "reserved")

@@ -20,9 +20,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
 from ccpolicy_ibmse.additional_data import AttestationFlag, AttestationFlags
-from ccpolicy_ibmse.byte_reader import ByteReader
 
 REQUEST_MAGIC = bytes(8)
 REQUEST_VERSION_1 = 0x0100

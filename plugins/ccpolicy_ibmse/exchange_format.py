@@ -17,8 +17,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
-from ccpolicy_ibmse.byte_reader import ByteReader
 
 EXCHANGE_MAGIC = b"pvattest"
 EXCHANGE_VERSION_1 = 0x0100

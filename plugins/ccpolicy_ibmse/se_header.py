@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import ConfigurationError, EvidenceFormatError
-from ccpolicy_ibmse.byte_reader import ByteReader
 
 SE_HEADER_MAGIC = b"IBMSecEx"
 SE_HEADER_VERSION_1 = 0x0100

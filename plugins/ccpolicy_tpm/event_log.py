@@ -14,8 +14,8 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
-from ccpolicy_tpm.byte_reader import ByteReader
 from ccpolicy_tpm.tpm_algorithms import HashAlgorithm
 
 SPEC_ID_SIGNATURE = b"Spec ID Event03\0"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError, UnsupportedEvidenceError
-from ccpolicy_tpm.byte_reader import ByteReader
 from ccpolicy_tpm.tpm_algorithms import (
     ALG_ECDAA,
     ALG_NULL,

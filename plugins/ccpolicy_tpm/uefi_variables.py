@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from ccpolicy.byte_reader import ByteReader
 from ccpolicy.errors import EvidenceFormatError
-from ccpolicy_tpm.byte_reader import ByteReader
 
 EFI_GLOBAL_VARIABLE = uuid.UUID("8be4df61-93ca-11d2-aa0d-00e098032b8c")
 MAX_NAME_CHARACTERS = 1024

@@ -1,4 +1,5 @@
-"""A bounds-checked reader over bytes. Every short read is an EvidenceFormatError naming the structure."""
+"""A bounds-checked reader for binary evidence formats: every short read is an EvidenceFormatError naming
+the structure and the field, never an IndexError or struct.error."""
 
 from __future__ import annotations
 
