@@ -6,12 +6,19 @@ so the host's ``--nonce`` check compares it; ``identity`` = the configuration
 UID; ``debug`` is false only when the image's SE header was given and does not
 allow dumping (unknown counts as not shown good).  Vendor: every field of the
 response, the request's flags and key slots, and the image's control flags.
+
+Only what is authenticated is claimed.  ``request_authenticated`` says whether
+the ARPK opened the request; without it (the requester stated the measurement
+key and nonce) ``flags`` and ``request`` are null, and the additional data,
+whose bytes the HMAC covers but whose split into fields follows the unproven
+flags, is claimed whole as ``unrecognized`` with every named field null.
 """
 
 from __future__ import annotations
 
 from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonValue, TcbClaims
-from ccpolicy_ibmse.additional_data import AttestationFlag
+from ccpolicy_ibmse.additional_data import AdditionalData, AttestationFlag, AttestationFlags
+from ccpolicy_ibmse.attestation_request import AttestationRequest
 from ccpolicy_ibmse.attestation_response import AttestationResponse
 from ccpolicy_ibmse.measurement_verification import MeasurementSecret
 from ccpolicy_ibmse.requester_secret import RequesterCollateral
@@ -46,10 +53,7 @@ def vendor_claims(
 ) -> dict[str, JsonValue]:
     request = response.request
     header = collateral.se_header
-    additional = response.additional
-    flags: dict[str, JsonValue] = {flag.claim_name: request.flags.is_set(flag) for flag in AttestationFlag}
-    flags["raw"] = request.flags.raw
-    flags["unknown_bits"] = list(request.flags.unknown_bits)
+    authenticated = secret.request_authenticated
     return {
         "image": {
             "pld": collateral.image.pld,
@@ -65,19 +69,37 @@ def vendor_claims(
         "nonce": secret.nonce,
         "measurement": response.measurement,
         "measurement_algorithm": request.algorithm.name.lower(),
-        "flags": flags,
-        "additional_data": {
-            "image_public_host_key_hash": additional.image_public_host_key_hash,
-            "attestation_public_host_key_hash": additional.attestation_public_host_key_hash,
-            "secret_store_hash": additional.secret_store_hash,
-            "firmware_state": additional.firmware_state,
-            "unrecognized": additional.unrecognized or None,
-        },
-        "request": {
-            "version": request.version,
-            "host_key_hashes": [slot.host_key_hash for slot in request.keyslots],
-            "customer_public_key": request.customer_public_key,
-            "tag": request.tag,
-        },
+        "flags": flag_claims(request.flags) if authenticated else None,
+        "additional_data": additional_data_claims(
+            response.additional if authenticated else AdditionalData(unrecognized=response.additional_data or b"")
+        ),
+        "request": request_claims(request) if authenticated else None,
+        "request_authenticated": authenticated,
         "test_key": collateral.secret.test_key,
+    }
+
+
+def flag_claims(flags: AttestationFlags) -> dict[str, JsonValue]:
+    claims: dict[str, JsonValue] = {flag.claim_name: flags.is_set(flag) for flag in AttestationFlag}
+    claims["raw"] = flags.raw
+    claims["unknown_bits"] = list(flags.unknown_bits)
+    return claims
+
+
+def additional_data_claims(additional: AdditionalData) -> dict[str, JsonValue]:
+    return {
+        "image_public_host_key_hash": additional.image_public_host_key_hash,
+        "attestation_public_host_key_hash": additional.attestation_public_host_key_hash,
+        "secret_store_hash": additional.secret_store_hash,
+        "firmware_state": additional.firmware_state,
+        "unrecognized": additional.unrecognized or None,
+    }
+
+
+def request_claims(request: AttestationRequest) -> dict[str, JsonValue]:
+    return {
+        "version": request.version,
+        "host_key_hashes": [slot.host_key_hash for slot in request.keyslots],
+        "customer_public_key": request.customer_public_key,
+        "tag": request.tag,
     }

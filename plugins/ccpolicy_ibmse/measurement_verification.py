@@ -8,6 +8,12 @@ measurement is HMAC-SHA512 with that key over (s390-tools ``uvattest/attest.rs``
     PLD (64) | ALD (64) | TLD (64) | SE header tag (16) | configuration UID (16)
     | user data length (2, BE) | zero (2) | additional data length (4, BE)
     | user data | nonce (0 or 16) | additional data
+
+When the requester states the measurement key and nonce instead of the ARPK, the
+request is not opened and so not authenticated: its flags, key slots and
+customer key are unproven, and only what the HMAC covers is.  The flags that
+select the additional data are not in the HMAC, so the split of the additional
+data into its fields is unproven too (only its bytes and length are measured).
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from ccpolicy_ibmse.se_header import ImageTags
 class MeasurementSecret:
     key: bytes
     nonce: bytes | None
+    request_authenticated: bool
+    """True when the ARPK opened the request, so the GCM tag proved every byte of it."""
 
 
 def open_request(request: AttestationRequest, secret: RequesterSecret) -> MeasurementSecret:
@@ -44,7 +52,9 @@ def open_request(request: AttestationRequest, secret: RequesterSecret) -> Measur
             "(AES-GCM tag mismatch): the key is not this request's, or the request was altered"
         ) from None
     key_size = request.algorithm.key_size
-    opened = MeasurementSecret(key=plain[:key_size], nonce=plain[key_size:] if request.has_nonce else None)
+    opened = MeasurementSecret(
+        key=plain[:key_size], nonce=plain[key_size:] if request.has_nonce else None, request_authenticated=True
+    )
     if secret.attestation_key is not None and not hmac.compare_digest(secret.attestation_key, opened.key):
         raise BindingError(f"the attestation key in {secret.origin} is not the one sealed in the request")
     if secret.nonce is not None and secret.nonce != opened.nonce:
@@ -63,7 +73,7 @@ def _stated_secret(request: AttestationRequest, secret: RequesterSecret) -> Meas
         )
     if not request.has_nonce and secret.nonce is not None:
         raise BindingError(f"{secret.origin} states a nonce, but the attestation request asks for none")
-    return MeasurementSecret(key=key, nonce=secret.nonce)
+    return MeasurementSecret(key=key, nonce=secret.nonce, request_authenticated=False)
 
 
 def measured_items(

@@ -121,6 +121,26 @@ test_host_key_hashes_missing_from_response if {
 	rules_of(result) == {"ibmse.host_key_allowed"}
 }
 
+# Without the ARPK the request is unproven: the verifier claims the additional data unsplit, every
+# named field null, so the host-key hashes count as not shown good.
+test_host_key_hashes_unproven_without_the_protection_key if {
+	unsplit := {
+		"image_public_host_key_hash": null,
+		"attestation_public_host_key_hash": null,
+		"secret_store_hash": null,
+		"firmware_state": null,
+		"unrecognized": concat("", [host_key, host_key]),
+	}
+	doc := json.patch(good_input, [
+		{"op": "replace", "path": "/ibmse/additional_data", "value": unsplit},
+		{"op": "add", "path": "/ibmse/request_authenticated", "value": false},
+	])
+	result := result_for(doc, ref)
+	count(result.reasons) == 2
+	rules_of(result) == {"ibmse.host_key_allowed"}
+	count(result_for(doc, patched_ref("/host_key_hashes", [])).reasons) == 0
+}
+
 test_freshness_required if {
 	result := result_for(patched_input("/evidence/nonce_verified", null), ref)
 	rules_of(result) == {"ibmse.freshness_required"}

@@ -19,13 +19,6 @@ from ccpolicy.testing import ConformanceCase, TeeVerifierConformance, forged_cas
 
 from .conftest import HEADER, NOW, SECRET
 
-UNAUTHENTICATED_REQUEST = (
-    "plugin bug: with secret=attestation_key (the measurement key and nonce as collateral instead of the ARPK) "
-    "the encrypted attestation request is not authenticated, yet its fields are claimed: single-byte flips at "
-    "response offsets 112..116 change vendor.flags and flips up to offset 287 change vendor.request, and the "
-    "response still verifies"
-)
-
 
 @pytest.fixture(scope="module")
 def plugin_host() -> PluginHost:
@@ -107,7 +100,14 @@ def ibmse_attestation_key_cases(
     plugin_host: PluginHost, tmp_path_factory: pytest.TempPathFactory
 ) -> list[ConformanceCase]:
     out = tmp_path_factory.mktemp("ibmse-attestation-key-conformance")
-    return forged_cases(plugin_host, out, {"forged_attestation_key_secret": {"secret": "attestation_key"}})
+    positive = {
+        "forged_attestation_key_secret": {"secret": "attestation_key"},
+        "forged_attestation_key_all_additional_data": {
+            "secret": "attestation_key",
+            "additional": "image_phkh,attestation_phkh,secret_store_hash,firmware_state",
+        },
+    }
+    return forged_cases(plugin_host, out, positive)
 
 
 class TestIbmSeConformance(TeeVerifierConformance):
@@ -130,9 +130,3 @@ class TestIbmSeAttestationKeyConformance(TeeVerifierConformance):
     @pytest.fixture
     def conformance_cases(self, ibmse_attestation_key_cases: list[ConformanceCase]) -> list[ConformanceCase]:
         return ibmse_attestation_key_cases
-
-    @pytest.mark.xfail(strict=True, reason=UNAUTHENTICATED_REQUEST)
-    def test_byte_flips_never_verify_silently(
-        self, verifier: TeeVerifier, conformance_cases: list[ConformanceCase]
-    ) -> None:
-        super().test_byte_flips_never_verify_silently(verifier, conformance_cases)

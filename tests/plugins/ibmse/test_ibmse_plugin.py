@@ -118,7 +118,9 @@ def test_forged_response_verifies_and_flips_fail(cli, forged_dir):
 
 def test_flipped_nonce_and_attestation_key_fail(cli, forged_dir):
     out = forged_dir(f"nonce={NONCE}", "secret=attestation_key")
-    assert cli(*verify_arguments(out), "--trust-test-root", "--tee", "ibmse", "--nonce", NONCE) == 0
+    verified = rules_of(cli, *verify_arguments(out), "--trust-test-root", "--tee", "ibmse", "--nonce", NONCE)
+    # Without the ARPK the request's flags are unproven, so are the host-key hashes they select: the policy says so.
+    assert verified == (5, {"ibmse.host_key_allowed"})
     secret = out / "ibmse_requester_secret.json"
     original = secret.read_text()
     for field in ("nonce", "attestation_key"):

@@ -128,6 +128,29 @@ def test_attestation_key_form(verifier, forge):
         verifier.verify(report, context_with(forged.collateral_with_secret(nonce=None)))
 
 
+def test_without_the_protection_key_only_measured_values_are_claimed(verifier, forge):
+    """The HMAC covers the additional data's bytes, not the request's flags that split it into fields."""
+    additional = "image_phkh,attestation_phkh,secret_store_hash"
+    opened = forge(additional=additional)
+    stated = forge(additional=additional, secret="attestation_key")
+    claims = verifier.verify(verifier.parse(opened.evidence), context_with(opened.collateral()))
+    assert claims.vendor["request_authenticated"] is True
+    assert claims.vendor["flags"]["secret_store_hash"] is True
+    assert claims.vendor["request"]["host_key_hashes"] == [bytes.fromhex(opened.reference["host_key_hashes"][0])]
+    report = verifier.parse(stated.evidence)
+    claims = verifier.verify(report, context_with(stated.collateral()))
+    assert claims.vendor["request_authenticated"] is False
+    assert claims.vendor["flags"] is None
+    assert claims.vendor["request"] is None
+    unsplit = claims.vendor["additional_data"]
+    assert unsplit["unrecognized"] == report.additional_data
+    assert len(unsplit["unrecognized"]) == 32 + 32 + 64
+    names = ("image_public_host_key_hash", "attestation_public_host_key_hash", "secret_store_hash", "firmware_state")
+    assert all(unsplit[name] is None for name in names)
+    assert claims.vendor["config_uid"] == report.config_uid
+    assert claims.evidence.report_data.hex() == stated.secret["nonce"]
+
+
 def test_stated_values_must_agree_with_the_sealed_ones(verifier, forged):
     report = verifier.parse(forged.evidence)
     sealed = open_request(report.request, parse_secret(forged.secret, origin=Path(SECRET)))
@@ -145,7 +168,7 @@ def test_a_request_without_nonce(verifier, forge):
     claims = verifier.verify(report, context_with(forged.collateral()))
     assert claims.evidence.report_data == b""
     assert claims.vendor["nonce"] is None
-    assert claims.vendor["flags"]["raw"] == 0
+    assert claims.vendor["flags"] is None  # the request is not opened without the ARPK: its flags are unproven
     stray_nonce = forged.collateral_with_secret(nonce="00" * 16)
     with pytest.raises(BindingError, match="asks for none"):
         verifier.verify(report, context_with(stray_nonce))
