@@ -10,6 +10,10 @@ Normalized claims:
   * identity: ``{"ak_name": <TPM name>}`` plus ``gce_instance`` when a verified AK certificate names it.
 Vendor claims (key ``tpm``): the AK, PCRs by bank, each quote's fields, firmware version, clock info,
 the event-log summary, and GCE instance information (``verified`` says whether a certificate vouched for it).
+The event-log summary rests only on what the quote binds (digests and PCR indexes of replayed PCRs) and on
+event data that hashes to its digest; logged event types are not measured and are not claimed (see
+``boot_events``).  ``grub_commands`` / ``kernel_command_line`` are measured strings; the GRUB label that sorts
+them into the two lists is not measured.
 """
 
 from __future__ import annotations
@@ -137,41 +141,21 @@ def _event_log_claims(
     log = attestation.event_log
     if log is None or boot is None:
         return None
-    major, minor, errata = log.spec_id.spec_version
-    return {
-        "spec_version": f"{major}.{minor}.{errata}",
+    return {  # the Spec ID event (log version, vendor info) is not measured: only its bank list is used
         "banks": [bank.label for bank in log.spec_id.banks],
         "replayed": {bank.label: list(pcrs) for bank, pcrs in replayed.items()},
         "digest_bank": boot.bank.label,
         "secure_boot": boot.secure_boot,
         "efi_variables": [
-            {
-                "event_type": item.event_type,
-                "pcr": item.pcr,
-                "name": item.name,
-                "vendor_guid": item.vendor_guid,
-                "digest": item.digest,
-                "data_verified": item.data_verified,
-            }
-            for item in boot.efi_variables
+            {"pcr": item.pcr, "name": item.name, "vendor_guid": item.vendor_guid} for item in boot.efi_variables
         ],
         "separators": [{"pcr": item.pcr, "error": item.error} for item in boot.separators],
         "grub_commands": list(boot.grub_commands),
         "kernel_command_line": boot.kernel_command_lines[-1] if boot.kernel_command_lines else None,
         "kernel_command_lines": list(boot.kernel_command_lines),
-        "ipl_strings": list(boot.ipl_strings),
+        "measured_strings": [{"pcr": item.pcr, "text": item.text} for item in boot.measured_strings],
         "event_count": boot.event_count,
-        "unverified_event_count": boot.unverified_event_count,
-        "events": [
-            {
-                "sequence": item.sequence,
-                "pcr": item.pcr,
-                "event_type": item.event_type,
-                "digest": item.digest,
-                "data_size": item.data_size,
-            }
-            for item in boot.events
-        ],
+        "events": [{"sequence": item.sequence, "pcr": item.pcr, "digest": item.digest} for item in boot.events],
         "events_truncated": boot.events_truncated,
     }
 

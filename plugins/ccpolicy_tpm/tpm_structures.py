@@ -194,7 +194,13 @@ def parse_public_area(data: bytes) -> PublicArea:
     except ValueError:
         raise UnsupportedEvidenceError(f"TPMT_PUBLIC: object type 0x{type_id:04x} cannot sign quotes") from None
     name_algorithm = HashAlgorithm.from_id(reader.u16("nameAlg"), what="TPMT_PUBLIC")
-    attributes = ObjectAttributes(reader.u32("objectAttributes") & _ATTRIBUTE_MASK)
+    attribute_bits = reader.u32("objectAttributes")
+    if attribute_bits & ~_ATTRIBUTE_MASK:
+        raise EvidenceFormatError(
+            f"TPMT_PUBLIC: objectAttributes 0x{attribute_bits:08x} sets reserved bits "
+            f"0x{attribute_bits & ~_ATTRIBUTE_MASK:08x} (TPMA_OBJECT: reserved bits shall be zero)"
+        )
+    attributes = ObjectAttributes(attribute_bits)
     auth_policy = reader.sized16("authPolicy", maximum=64)
     symmetric = reader.u16("symmetric.algorithm")
     if symmetric != ALG_NULL:

@@ -17,6 +17,8 @@ class UefiVariable:
     vendor_guid: uuid.UUID
     name: str
     data: bytes
+    size: int
+    """The bytes the structure occupies, from its own lengths (a longer buffer has trailing bytes)."""
 
 
 def parse_uefi_variable(data: bytes) -> UefiVariable:
@@ -32,4 +34,4 @@ def parse_uefi_variable(data: bytes) -> UefiVariable:
         name = raw_name.decode("utf-16-le")
     except UnicodeDecodeError:
         raise EvidenceFormatError("UEFI_VARIABLE_DATA: the variable name is not UTF-16") from None
-    return UefiVariable(vendor_guid=guid, name=name.rstrip("\0"), data=value)
+    return UefiVariable(vendor_guid=guid, name=name.rstrip("\0"), data=value, size=reader.offset)
