@@ -73,6 +73,31 @@ class Adversary(enum.Enum):
     SILICON_VENDOR = "the silicon vendor and its signing keys"
 
 
+CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE = frozenset(
+    {
+        Adversary.HOST_OS_HYPERVISOR,
+        Adversary.CLOUD_OPERATOR,
+        Adversary.CO_TENANT,
+        Adversary.PHYSICAL_BUS,
+        Adversary.REMOTE_NETWORK,
+    }
+)
+"""What hardware-isolated confidential VMs (SEV-SNP, TDX, CCA realms) are designed to withstand."""
+CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE = frozenset(
+    {
+        Adversary.PHYSICAL_INVASIVE,
+        Adversary.MICROARCHITECTURAL,
+        Adversary.DENIAL_OF_SERVICE,
+        Adversary.SILICON_VENDOR,
+        Adversary.GUEST_SOFTWARE,
+    }
+)
+"""What their vendors leave out: invasive attacks, side channels, availability, the vendor, the guest itself."""
+CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE = frozenset({Adversary.DENIAL_OF_SERVICE})
+"""Protection by cryptography (FHE, MPC, partially homomorphic) holds against every other adversary class."""
+CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE = frozenset(Adversary) - CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Threat:
     id: str

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ccpolicy.threats import (
+    CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     DEBUG_ACCESS,
     INSECURE_CONFIG,
     OUTDATED_TCB,
     REPLAY,
     UNKNOWN_CODE,
     UNTRUSTED_KEY,
-    Adversary,
     IsolationUnit,
     PropertySupport,
     SecurityProperty,
@@ -73,24 +74,8 @@ CCA_THREAT_MODEL = ThreatModel(
         ),
     },
     tcb=("Arm CPU with RME", "root of trust (RSS)", "monitor firmware (TF-A)", "RMM", "realm firmware and kernel"),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.CO_TENANT,
-            Adversary.PHYSICAL_BUS,
-            Adversary.REMOTE_NETWORK,
-        }
-    ),
-    adversaries_out_of_scope=frozenset(
-        {
-            Adversary.PHYSICAL_INVASIVE,
-            Adversary.MICROARCHITECTURAL,
-            Adversary.DENIAL_OF_SERVICE,
-            Adversary.SILICON_VENDOR,
-            Adversary.GUEST_SOFTWARE,
-        }
-    ),
+    adversaries_in_scope=CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.VIRTUAL_MACHINE,
     unmodified_applications=True,
     sources=(

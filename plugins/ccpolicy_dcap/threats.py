@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ccpolicy.threats import (
+    CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     DEBUG_ACCESS,
     INSECURE_CONFIG,
     OUTDATED_TCB,
@@ -165,16 +167,8 @@ TDX_THREAT_MODEL = ThreatModel(
         ),
     },
     tcb=("Intel CPU hardware", "CPU microcode", "TDX module (SEAM)", "quoting enclave", "TD firmware and kernel"),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.CO_TENANT,
-            Adversary.PHYSICAL_BUS,
-            Adversary.REMOTE_NETWORK,
-        }
-    ),
-    adversaries_out_of_scope=OUT_OF_SCOPE | {Adversary.GUEST_SOFTWARE},
+    adversaries_in_scope=CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.VIRTUAL_MACHINE,
     unmodified_applications=True,
     sources=(

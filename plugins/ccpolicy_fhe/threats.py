@@ -8,7 +8,8 @@ gives integrity of the computation or evidence of what ran.
 from __future__ import annotations
 
 from ccpolicy.threats import (
-    Adversary,
+    CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     IsolationUnit,
     PropertySupport,
     SecurityProperty,
@@ -66,20 +67,8 @@ FHE_THREAT_MODEL = ThreatModel(
         "the FHE library (TenSEAL on Microsoft SEAL) on the client",
         "the hardness of Ring-LWE at the chosen parameters",
     ),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.REMOTE_NETWORK,
-            Adversary.CO_TENANT,
-            Adversary.GUEST_SOFTWARE,
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.PHYSICAL_BUS,
-            Adversary.PHYSICAL_INVASIVE,
-            Adversary.MICROARCHITECTURAL,
-            Adversary.SILICON_VENDOR,
-        }
-    ),
-    adversaries_out_of_scope=frozenset({Adversary.DENIAL_OF_SERVICE}),
+    adversaries_in_scope=CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.CRYPTOGRAPHIC,
     unmodified_applications=False,
     sources=(

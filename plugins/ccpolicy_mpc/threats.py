@@ -8,7 +8,8 @@ everything, and a party that deviates from the protocol can change the output un
 from __future__ import annotations
 
 from ccpolicy.threats import (
-    Adversary,
+    CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     IsolationUnit,
     PropertySupport,
     SecurityProperty,
@@ -67,20 +68,8 @@ MPC_THREAT_MODEL = ThreatModel(
         "the MPyC runtime and the channels between the parties",
         "information-theoretic secrecy of Shamir sharing (no computational assumption)",
     ),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.REMOTE_NETWORK,
-            Adversary.CO_TENANT,
-            Adversary.GUEST_SOFTWARE,
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.PHYSICAL_BUS,
-            Adversary.PHYSICAL_INVASIVE,
-            Adversary.MICROARCHITECTURAL,
-            Adversary.SILICON_VENDOR,
-        }
-    ),
-    adversaries_out_of_scope=frozenset({Adversary.DENIAL_OF_SERVICE}),
+    adversaries_in_scope=CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.CRYPTOGRAPHIC,
     unmodified_applications=False,
     sources=(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ccpolicy.threats import (
-    Adversary,
+    CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     IsolationUnit,
     PropertySupport,
     SecurityProperty,
@@ -56,20 +57,8 @@ PAILLIER_THREAT_MODEL = ThreatModel(
         "python-paillier and gmpy2 on the client",
         "the hardness of factoring the modulus",
     ),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.REMOTE_NETWORK,
-            Adversary.CO_TENANT,
-            Adversary.GUEST_SOFTWARE,
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.PHYSICAL_BUS,
-            Adversary.PHYSICAL_INVASIVE,
-            Adversary.MICROARCHITECTURAL,
-            Adversary.SILICON_VENDOR,
-        }
-    ),
-    adversaries_out_of_scope=frozenset({Adversary.DENIAL_OF_SERVICE}),
+    adversaries_in_scope=CRYPTOGRAPHIC_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CRYPTOGRAPHIC_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.CRYPTOGRAPHIC,
     unmodified_applications=False,
     sources=(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ccpolicy.threats import (
+    CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     DEBUG_ACCESS,
     INSECURE_CONFIG,
     OUTDATED_TCB,
@@ -11,7 +13,6 @@ from ccpolicy.threats import (
     TCB_DOWNGRADE,
     UNKNOWN_CODE,
     UNTRUSTED_KEY,
-    Adversary,
     IsolationUnit,
     PropertySupport,
     SecurityProperty,
@@ -90,24 +91,8 @@ SNP_THREAT_MODEL = ThreatModel(
         ),
     },
     tcb=("AMD CPU hardware", "AMD secure processor firmware", "CPU microcode", "guest firmware and kernel"),
-    adversaries_in_scope=frozenset(
-        {
-            Adversary.HOST_OS_HYPERVISOR,
-            Adversary.CLOUD_OPERATOR,
-            Adversary.CO_TENANT,
-            Adversary.PHYSICAL_BUS,
-            Adversary.REMOTE_NETWORK,
-        }
-    ),
-    adversaries_out_of_scope=frozenset(
-        {
-            Adversary.PHYSICAL_INVASIVE,
-            Adversary.MICROARCHITECTURAL,
-            Adversary.DENIAL_OF_SERVICE,
-            Adversary.SILICON_VENDOR,
-            Adversary.GUEST_SOFTWARE,
-        }
-    ),
+    adversaries_in_scope=CONFIDENTIAL_VM_ADVERSARIES_IN_SCOPE,
+    adversaries_out_of_scope=CONFIDENTIAL_VM_ADVERSARIES_OUT_OF_SCOPE,
     isolation_unit=IsolationUnit.VIRTUAL_MACHINE,
     unmodified_applications=True,
     sources=(
