@@ -27,6 +27,21 @@ class VerificationContext:
     verifier_lookup: Callable[[str], TeeVerifier] | None = None
     """The host's verifiers by TEE id (the pipeline passes ``PluginHost.verifier``), for evidence that
     nests another TEE's evidence: the Azure vTPM verifiers hand the SNP report or TD quote to ``snp``/``tdx``."""
+    deferred_checks: list[Callable[[], None]] | None = None
+    """Where ``check_before_release`` queues checks; the pipeline passes a list, anyone else leaves it None."""
+
+    def check_before_release(self, check: Callable[[], None]) -> None:
+        """Run ``check`` (it raises a VerificationError or returns nothing) now, or queue it for the pipeline.
+
+        For the one expensive step of ``verify`` that nothing else depends on, such as the evidence
+        signature. With ``deferred_checks`` set, the pipeline runs the check after ``verify`` returns,
+        while the policy appraises the claims on another core, and releases neither the claims nor a
+        result unless the check passed. Without it, the check runs here and now.
+        """
+        if self.deferred_checks is None:
+            check()
+        else:
+            self.deferred_checks.append(check)
 
     def verifier_for(self, tee_id: str) -> TeeVerifier:
         """The loaded verifier of ``tee_id``; UnsupportedEvidenceError from the host when none is loaded."""

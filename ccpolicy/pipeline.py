@@ -1,10 +1,19 @@
-"""The verification pipeline: detect, parse, verify, check freshness, appraise, and build the result."""
+"""The verification pipeline: detect, parse, verify, check freshness, appraise, and build the result.
+
+A verifier may leave its signature check for last (``VerificationContext.check_before_release``). On a
+machine with more than one CPU the pipeline then appraises the claims on a worker thread while this
+thread checks the signature (which releases the GIL), and returns the appraisal only once every check
+passed: the checks decide the outcome exactly as if they had run first.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, partial
 from pathlib import Path
 
 from ccpolicy import __version__
@@ -54,8 +63,26 @@ def check_nonce(report_data: bytes, nonce: bytes) -> None:
         )
 
 
+def usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@cache
+def appraisal_workers() -> ThreadPoolExecutor:
+    """The threads that appraise claims while the calling thread finishes the signature checks."""
+    return ThreadPoolExecutor(max_workers=max(1, usable_cpus() - 1), thread_name_prefix="ccpolicy-appraisal")
+
+
+# A forked child has none of the parent's threads: it starts its own pool when it needs one.
+os.register_at_fork(after_in_child=appraisal_workers.cache_clear)
+
+
 class AttestationVerifier:
-    """Verifies and appraises evidence with the loaded plugins. Policies are loaded once per TEE."""
+    """Verifies and appraises evidence with the loaded plugins. Policies are loaded once per TEE.
+
+    ``overlap_appraisal`` (default: when more than one CPU is usable) appraises on a worker thread
+    while the deferred signature checks run; False does everything in the calling thread, in order.
+    """
 
     def __init__(
         self,
@@ -65,8 +92,10 @@ class AttestationVerifier:
         policy_paths: Sequence[Path] = (),
         data_paths: Sequence[Path] = (),
         query: str | None = None,
+        overlap_appraisal: bool | None = None,
     ) -> None:
         self.host = host
+        self.overlap_appraisal = usable_cpus() > 1 if overlap_appraisal is None else overlap_appraisal
         self.policy_paths = tuple(policy_paths)
         self.data_paths = tuple(data_paths)
         self.query = query
@@ -106,21 +135,30 @@ class AttestationVerifier:
         try:
             verifier = self.host.verifier(tee) if tee else self.host.detect(evidence)
             tee_id = verifier.tee_id
+            deferred: list[Callable[[], None]] = []
             context = VerificationContext(
                 now=now,
                 collateral=collateral,
                 unsafe_trust_test_root=unsafe_trust_test_root,
                 verifier_lookup=self.host.verifier,
+                deferred_checks=deferred,
             )
             report = guarded(tee_id, "parse", lambda: verifier.parse(evidence))
-            claims = guarded(tee_id, "verify", lambda: verifier.verify(report, context))
-            tee_id = claims.tee
-            nonce_verified = None
-            if nonce is not None:
-                check_nonce(claims.evidence.report_data, nonce)
-                nonce_verified = True
-            input_document = to_input_document(claims, now=now, nonce_verified=nonce_verified)
-            appraisal = self.appraise(tee_id, input_document)
+            unreleased = guarded(tee_id, "verify", lambda: verifier.verify(report, context))
+            tee_id = unreleased.tee
+            # The appraisal assumes what the remaining checks establish; it is used only if they pass.
+            appraise = partial(self._appraise_claims, unreleased, now, True if nonce is not None else None)
+            background = appraisal_workers().submit(appraise) if deferred and self.overlap_appraisal else None
+            try:
+                for check in deferred:
+                    guarded(tee_id, "verify", check)
+                claims = unreleased
+                if nonce is not None:
+                    check_nonce(claims.evidence.report_data, nonce)
+            finally:
+                if background is not None:
+                    background.exception()  # waits: no work for this evidence outlives the call
+            input_document, appraisal = background.result() if background is not None else appraise()
         except CcpolicyError as error:
             return Outcome(source=source, tee=tee_id, claims=claims, error=error)
         result = build_ear({tee_id: appraisal}, now=now, verifier_build=f"ccpolicy {__version__}", nonce=nonce)
@@ -132,6 +170,12 @@ class AttestationVerifier:
             appraisal=appraisal,
             result=result,
         )
+
+    def _appraise_claims(
+        self, claims: Claims, now: datetime, nonce_verified: bool | None
+    ) -> tuple[dict[str, JsonValue], Appraisal]:
+        input_document = to_input_document(claims, now=now, nonce_verified=nonce_verified)
+        return input_document, self.appraise(claims.tee, input_document)
 
     def appraise(self, tee_id: str, input_document: dict[str, JsonValue]) -> Appraisal:
         policy = self.policy_for(tee_id)

@@ -1,8 +1,9 @@
 """The embedded Rego engine: regorus (a Rust Rego interpreter) behind the PolicyEngine protocol.
 
-Input and data go in as JSON text.  A regorus engine may only be touched by the
-thread that made it, so each thread compiles its own engine per policy and
-keeps it for later calls.
+Input and data go in as JSON text.  A regorus engine may only be touched, and
+dropped, by the thread that made it, so each thread compiles its own engine per
+policy and keeps the most recently used ones in storage of its own (freed by that
+thread when it evicts them or ends).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import regorus
@@ -21,6 +23,9 @@ from ccpolicy.interfaces import Policy, PolicyEngine
 
 UNDEFINED = "<undefined>"
 _LOCATION = re.compile(r"-->\s*(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+)")
+ENGINES_PER_THREAD = 32
+_compiled = threading.local()
+"""``engines``: this thread's compiled engines by policy id (which covers modules and data), oldest first."""
 
 
 def regorus_message(exc: BaseException) -> str:
@@ -39,9 +44,6 @@ class RegorusEngine:
 
     name = "regorus"
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
     def compile(self, policy: Policy, *, coverage: bool = False) -> regorus.Engine:
         """A fresh regorus engine holding the policy's modules and data (for this thread only)."""
         engine = regorus.Engine()
@@ -59,12 +61,16 @@ class RegorusEngine:
         return engine
 
     def _engine_for(self, policy: Policy) -> regorus.Engine:
-        cache: dict[str, regorus.Engine] | None = getattr(self._local, "engines", None)
-        if cache is None:
-            cache = self._local.engines = {}
-        engine = cache.get(policy.policy_id)
+        engines: OrderedDict[str, regorus.Engine] | None = getattr(_compiled, "engines", None)
+        if engines is None:
+            engines = _compiled.engines = OrderedDict()
+        engine = engines.get(policy.policy_id)
         if engine is None:
-            engine = cache[policy.policy_id] = self.compile(policy)
+            engine = engines[policy.policy_id] = self.compile(policy)
+            if len(engines) > ENGINES_PER_THREAD:
+                engines.popitem(last=False)
+        else:
+            engines.move_to_end(policy.policy_id)
         return engine
 
     def evaluate(self, policy: Policy, input_document: Mapping[str, JsonValue]) -> JsonValue:

@@ -11,6 +11,7 @@ from ccpolicy_cca import __version__
 from ccpolicy_cca.claims_mapping import build_claims
 from ccpolicy_cca.token_collection import CcaEvidence, parse_evidence
 from ccpolicy_cca.token_verification import verify_binding, verify_platform_token, verify_realm_token
+from ccpolicy_cose.cose_sign1 import starts_with_array_or_tag
 
 MEDIA_TYPE = 'application/eat-collection; profile="http://arm.com/CCA-SSD/1.0.0"'
 
@@ -22,6 +23,8 @@ class CcaVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE,)
 
     def detect(self, evidence: bytes) -> bool:
+        if not starts_with_array_or_tag(evidence):
+            return False
         try:
             parse_evidence(evidence)
         except EvidenceError:

@@ -58,6 +58,15 @@ class CoseSign1:
     tagged: bool
 
 
+CBOR_ARRAY, CBOR_TAG = 4, 6
+
+
+def starts_with_array_or_tag(data: bytes) -> bool:
+    """Whether the first CBOR item is an array or a tag, as every COSE_Sign1 (tagged or not) and every
+    tagged token collection is: a cheap first test for detection, before a full parse decides."""
+    return bool(data) and data[0] >> 5 in (CBOR_ARRAY, CBOR_TAG)
+
+
 def parse_cose_sign1(
     data: bytes, *, what: str, max_size: int = DEFAULT_MAX_SIZE, require_tag: bool | None = None
 ) -> CoseSign1:

@@ -8,6 +8,7 @@ from ccpolicy.claims import Claims
 from ccpolicy.errors import EvidenceError, UnsupportedEvidenceError
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy_cose.collateral_keys import select_attestation_key
+from ccpolicy_cose.cose_sign1 import starts_with_array_or_tag
 from ccpolicy_cose.cose_signature import verify_cose_sign1
 from ccpolicy_psa import __version__
 from ccpolicy_psa.claims_mapping import build_claims
@@ -24,6 +25,8 @@ class PsaVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE, LEGACY_MEDIA_TYPE)
 
     def detect(self, evidence: bytes) -> bool:
+        if not starts_with_array_or_tag(evidence):
+            return False
         try:
             parse_evidence(evidence)
         except EvidenceError:

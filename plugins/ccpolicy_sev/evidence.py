@@ -43,6 +43,7 @@ from typing import Any
 
 from ccpolicy.errors import EvidenceError, EvidenceFormatError
 from ccpolicy_sev.formats import (
+    CERTIFICATE_VERSION,
     AmdCertificate,
     KeyUsage,
     SevCertificate,
@@ -138,6 +139,12 @@ class LaunchEvidence:
 
 
 SevEvidence = PlatformEvidence | LaunchEvidence
+
+
+def may_be_sev_evidence(data: bytes) -> bool:
+    """A cheap first test for detection: a launch document is a JSON object, and platform evidence starts
+    with a certificate, which in either AMD format starts with version 1. The parse decides."""
+    return data[:4] == CERTIFICATE_VERSION.to_bytes(4, "little") or data.lstrip()[:1] == b"{"
 
 
 def parse_evidence(data: bytes) -> SevEvidence:

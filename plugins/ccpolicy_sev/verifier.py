@@ -21,6 +21,7 @@ from ccpolicy_sev.evidence import (
     LaunchEvidence,
     PlatformEvidence,
     SevEvidence,
+    may_be_sev_evidence,
     parse_evidence,
 )
 from ccpolicy_sev.formats import AmdCaCertificate, AmdCertificate, KeyUsage, SevCertificate
@@ -44,6 +45,8 @@ class SevVerifier:
         )
 
     def detect(self, evidence: bytes) -> bool:
+        if not may_be_sev_evidence(evidence):
+            return False
         try:
             self.parse(evidence)
         except EvidenceError:

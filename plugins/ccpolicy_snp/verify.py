@@ -3,7 +3,9 @@
 Order: fields that must agree with each other (BindingError), then the chain of the signing key
 (trust.endorse_report: collateral errors, ChainError, BindingError for TCB/chip/product), then the
 ECDSA P-384 signature over bytes 000..2A0 with the endorsed key (SignatureError). The chain is checked
-before the key is used, so a key is never trusted on the report's word.
+before the key is used, so a key is never trusted on the report's word. The signature check goes through
+``context.check_before_release``: the pipeline overlaps it with the appraisal and releases nothing before
+it passed.
 """
 
 from __future__ import annotations
@@ -43,5 +45,6 @@ def verify_report(report: SnpReport, context: VerificationContext) -> VerifiedRe
         raise SignatureError("the report says no key signed it (SIGNING_KEY = none); it cannot be verified")
     check_report_consistency(report)
     endorsement = endorse_report(report, context)
-    verify_report_signature(report, public_key(endorsement.leaf), signer=endorsement.signing_key.name)
+    key, signer = public_key(endorsement.leaf), endorsement.signing_key.name
+    context.check_before_release(lambda: verify_report_signature(report, key, signer=signer))
     return VerifiedReport(report=report, endorsement=endorsement)

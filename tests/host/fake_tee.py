@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,8 @@ class FakeVerifier:
     version: str = "1"
     media_types: Sequence[str] = ("application/x-fake",)
     explode: bool = False
+    final_check: Callable[[], None] | None = None
+    """Handed to ``context.check_before_release``, as a real verifier does with its signature check."""
 
     def detect(self, evidence: bytes) -> bool:
         return evidence.startswith(MAGIC)
@@ -33,6 +35,8 @@ class FakeVerifier:
     def verify(self, report: Any, context: VerificationContext) -> Claims:
         if self.explode:
             raise RuntimeError("boom")
+        if self.final_check is not None:
+            context.check_before_release(self.final_check)
         return Claims(
             tee=self.tee_id,
             evidence=EvidenceClaims(
