@@ -4,7 +4,8 @@
 evidence = "$CCPOLICY_VECTORS/snp/gsg_attestation_milan_v2_debug.bin"
 collateral = ["$CCPOLICY_VECTORS/snp/gsg_vcek_milan.der", "$CCPOLICY_VECTORS/snp/ask_ark_milan.pem"]
 at = "2025-06-01T00:00:00Z"
-# optional: tee, nonce (hex), policy = [...], data = [...], query, trust_test_root = true
+# optional: tee, nonce (hex), policy = [...], data = [...], query, trust_test_root = true,
+#           allow_unevaluated_tcb = true
 [expect]
 exit_code = 5
 status = "contraindicated"                 # optional
@@ -34,7 +35,8 @@ from ccpolicy.policy_tests import TestOutcome
 
 CASE_SUFFIX = ".case.toml"
 VECTORS_VARIABLE = "CCPOLICY_VECTORS"
-KNOWN_KEYS = {"name", "evidence", "collateral", "at", "tee", "nonce", "policy", "data", "query", "trust_test_root"}
+SWITCHES = ("trust_test_root", "allow_unevaluated_tcb")
+KNOWN_KEYS = {"name", "evidence", "collateral", "at", "tee", "nonce", "policy", "data", "query", *SWITCHES}
 KNOWN_EXPECTATIONS = {"exit_code", "status", "trust_vector", "reasons"}
 
 
@@ -52,6 +54,7 @@ class EvidenceCase:
     data: tuple[Path, ...] = ()
     query: str | None = None
     trust_test_root: bool = False
+    allow_unevaluated_tcb: bool = False
 
 
 def load_case(path: Path) -> EvidenceCase:
@@ -74,6 +77,9 @@ def case_from_table(path: Path, document: Mapping[str, Any], *, default_name: st
     for required in ("evidence", "at"):
         if not isinstance(document.get(required), str):
             raise ConfigurationError(f"evidence case {path}: '{required}' is required and must be a string")
+    for switch in SWITCHES:
+        if not isinstance(document.get(switch, False), bool):
+            raise ConfigurationError(f"evidence case {path}: '{switch}' must be true or false")
     nonce = document.get("nonce")
     try:
         return EvidenceCase(
@@ -88,7 +94,8 @@ def case_from_table(path: Path, document: Mapping[str, Any], *, default_name: st
             policy=tuple(_resolve(path, p) for p in _strings(path, document, "policy")),
             data=tuple(_resolve(path, p) for p in _strings(path, document, "data")),
             query=document.get("query"),
-            trust_test_root=bool(document.get("trust_test_root", False)),
+            trust_test_root=document.get("trust_test_root", False),
+            allow_unevaluated_tcb=document.get("allow_unevaluated_tcb", False),
         )
     except ValueError as exc:
         raise ConfigurationError(f"evidence case {path}: nonce is not hexadecimal") from exc
@@ -106,6 +113,7 @@ def run_case(case: EvidenceCase, host: PluginHost) -> TestOutcome:
             tee=case.tee,
             nonce=case.nonce,
             unsafe_trust_test_root=case.trust_test_root,
+            allow_unevaluated_tcb=case.allow_unevaluated_tcb,
         )
         problems = compare(outcome, case.expect)
     except (CcpolicyError, OSError) as exc:

@@ -6,7 +6,7 @@ name = "Milan debug report is denied"
 evidence = "$CCPOLICY_VECTORS/snp/gsg_attestation_milan_v2_debug.bin"
 collateral = ["$CCPOLICY_VECTORS/snp/gsg_vcek_milan.der", "$CCPOLICY_VECTORS/snp/ask_ark_milan.pem"]
 at = "2025-06-01T00:00:00Z"
-# optional: tee, nonce, policy, data, query, trust_test_root
+# optional: tee, nonce, policy, data, query, trust_test_root, allow_unevaluated_tcb
 expect = { exit_code = 5, status = "contraindicated" }
 ```
 

@@ -24,6 +24,10 @@ class VerificationContext:
     collateral: CollateralStore
     unsafe_trust_test_root: bool = False
     """Accept certificate authorities made by ccpolicy's evidence forge. Never for production."""
+    allow_unevaluated_tcb: bool = False
+    """When the collateral lacks the platform's TCB collateral (Intel TCB info for its FMSPC), verify
+    everything else in full and report the TCB status as ``NotEvaluated`` for the policy to judge,
+    instead of failing with a CollateralMissingError. Expired or invalid TCB collateral still fails."""
     verifier_lookup: Callable[[str], TeeVerifier] | None = None
     """The host's verifiers by TEE id (the pipeline passes ``PluginHost.verifier``), for evidence that
     nests another TEE's evidence: the Azure vTPM verifiers hand the SNP report or TD quote to ``snp``/``tdx``."""

@@ -128,6 +128,7 @@ class AttestationVerifier:
         tee: str | None = None,
         nonce: bytes | None = None,
         unsafe_trust_test_root: bool = False,
+        allow_unevaluated_tcb: bool = False,
     ) -> Outcome:
         """Never raises a CcpolicyError: failures come back as an Outcome with ``error`` set."""
         tee_id = tee
@@ -140,6 +141,7 @@ class AttestationVerifier:
                 now=now,
                 collateral=collateral,
                 unsafe_trust_test_root=unsafe_trust_test_root,
+                allow_unevaluated_tcb=allow_unevaluated_tcb,
                 verifier_lookup=self.host.verifier,
                 deferred_checks=deferred,
             )

@@ -37,3 +37,18 @@ def evaluation_time(args: argparse.Namespace) -> datetime:
 
 def warn_unsafe_test_root() -> None:
     print(UNSAFE_TEST_ROOT_WARNING, file=sys.stderr)
+
+
+def add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    """What verification may accept beyond the defaults: ``verify`` and ``explain`` take the same."""
+    parser.add_argument(
+        "--trust-test-root",
+        action="store_true",
+        help="UNSAFE: accept evidence signed by the ccpolicy forge's test root",
+    )
+    parser.add_argument(
+        "--allow-unevaluated-tcb",
+        action="store_true",
+        help="without TCB collateral for the platform (Intel TCB info for its FMSPC), verify everything else "
+        "and give the policy the TCB status NotEvaluated (the default policies reject it) instead of exit 4",
+    )

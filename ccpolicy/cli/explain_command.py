@@ -7,7 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
+from ccpolicy.cli.arguments import (
+    add_trust_arguments,
+    evaluation_time,
+    hex_argument,
+    time_argument,
+    warn_unsafe_test_root,
+)
 from ccpolicy.cli.verify_command import read_evidence
 from ccpolicy.collateral import load_collateral
 from ccpolicy.decision_explanation import explain, explanation_as_json, render_tree
@@ -27,9 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
     parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument(
-        "--trust-test-root", action="store_true", help="UNSAFE: accept evidence signed by the forge's test root"
-    )
+    add_trust_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -51,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
             tee=args.tee,
             nonce=args.nonce,
             unsafe_trust_test_root=args.trust_test_root,
+            allow_unevaluated_tcb=args.allow_unevaluated_tcb,
         )
         policy = verifier.policy_for(outcome.tee) if outcome.appraisal is not None and outcome.tee else None
         explanation = explain(outcome, policy)

@@ -9,7 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ccpolicy.cli.arguments import evaluation_time, hex_argument, time_argument, warn_unsafe_test_root
+from ccpolicy.cli.arguments import (
+    add_trust_arguments,
+    evaluation_time,
+    hex_argument,
+    time_argument,
+    warn_unsafe_test_root,
+)
 from ccpolicy.cli.collateral_command import add_service_options, default_cache_dir, fetched_collateral
 from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_test, outcome_as_text
 from ccpolicy.cli.policy_command import add_opa_arguments, configure_opa_engine
@@ -65,11 +71,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
     parser.add_argument("--format", choices=["text", "json", "ear", *REPORT_FORMATS], default="text")
     parser.add_argument("--sign-key", type=Path, metavar="PEM", help="EC P-256/P-384 key: --format ear prints a JWT")
-    parser.add_argument(
-        "--trust-test-root",
-        action="store_true",
-        help="UNSAFE: accept evidence signed by the ccpolicy forge's test root",
-    )
+    add_trust_arguments(parser)
     add_opa_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 tee=args.tee,
                 nonce=args.nonce,
                 unsafe_trust_test_root=args.trust_test_root,
+                allow_unevaluated_tcb=args.allow_unevaluated_tcb,
             )
         if args.format in REPORT_FORMATS:
             collected.append(outcome_as_test(outcome))

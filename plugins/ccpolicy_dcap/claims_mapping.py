@@ -6,10 +6,10 @@ from typing import Any
 
 from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonValue, TcbClaims
 from ccpolicy_dcap.collateral_verification import VerifiedCollateral
-from ccpolicy_dcap.intel_collateral import IsvSvnLevel, TcbLevel
+from ccpolicy_dcap.intel_collateral import IsvSvnLevel, TcbInfo, TcbLevel
 from ccpolicy_dcap.pck_extensions import PckExtensions
 from ccpolicy_dcap.quote import EnclaveReport, Quote, TdReport
-from ccpolicy_dcap.tcb_evaluation import TcbEvaluation
+from ccpolicy_dcap.tcb_evaluation import NOT_EVALUATED, TcbEvaluation
 
 
 def build_claims(
@@ -39,6 +39,7 @@ def build_claims(
         signer = report.mr_signer
         product = "SGX"
     platform_level = evaluation.platform_level
+    tcb_status = tcb_status_claim(collateral, evaluation)
     identity: dict[str, JsonValue] = {"fmspc": pck.fmspc, "pceid": pck.pce_id, "ppid": pck.ppid}
     if pck.platform_instance_id is not None:
         identity["platform_instance_id"] = pck.platform_instance_id
@@ -48,7 +49,7 @@ def build_claims(
         signer=signer,
         debug=report.debug,
         tcb=TcbClaims(
-            status=evaluation.status.value if evaluation.status is not None else None,
+            status=tcb_status,
             components=components,
             date=platform_level.tcb_date if platform_level is not None and evaluation.status is not None else None,
             advisories=evaluation.advisory_ids,
@@ -64,13 +65,9 @@ def build_claims(
         "qe_auth_data": quote.qe.qe_auth_data,
         "attestation_key": quote.attestation_key,
         "pck": pck,
-        "tcb": _tcb_fields(evaluation),
+        "tcb": _tcb_fields(evaluation, tcb_status),
         "collateral": {
-            "tcb_info_id": collateral.tcb_info.id,
-            "tcb_info_version": collateral.tcb_info.version,
-            "tcb_info_issue_date": collateral.tcb_info.issue_date,
-            "tcb_info_next_update": collateral.tcb_info.next_update,
-            "tcb_evaluation_data_number": collateral.tcb_info.evaluation_data_number,
+            **_tcb_info_fields(collateral.tcb_info),
             "qe_identity_id": collateral.qe_identity.id,
             "qe_identity_issue_date": collateral.qe_identity.issue_date,
             "qe_identity_next_update": collateral.qe_identity.next_update,
@@ -87,6 +84,23 @@ def build_claims(
             crl_checked=True,
         ),
     )
+
+
+def tcb_status_claim(collateral: VerifiedCollateral, evaluation: TcbEvaluation) -> str | None:
+    """Intel's status of the matched level; None when no level matched; NotEvaluated without TCB info."""
+    if collateral.tcb_info is None:
+        return NOT_EVALUATED
+    return evaluation.status.value if evaluation.status is not None else None
+
+
+def _tcb_info_fields(tcb_info: TcbInfo | None) -> dict[str, Any]:
+    return {
+        "tcb_info_id": tcb_info.id if tcb_info else None,
+        "tcb_info_version": tcb_info.version if tcb_info else None,
+        "tcb_info_issue_date": tcb_info.issue_date if tcb_info else None,
+        "tcb_info_next_update": tcb_info.next_update if tcb_info else None,
+        "tcb_evaluation_data_number": tcb_info.evaluation_data_number if tcb_info else None,
+    }
 
 
 def _report_fields(report: EnclaveReport | TdReport) -> dict[str, Any]:
@@ -132,10 +146,10 @@ def _level(level: TcbLevel | IsvSvnLevel | None) -> dict[str, Any] | None:
     return {"tcb_date": level.tcb_date, "status": level.status, "advisory_ids": level.advisory_ids}
 
 
-def _tcb_fields(evaluation: TcbEvaluation) -> dict[str, Any]:
+def _tcb_fields(evaluation: TcbEvaluation, status: str | None) -> dict[str, Any]:
     up_to_date = evaluation.up_to_date_level
     return {
-        "status": evaluation.status,
+        "status": status,
         "level_matched": evaluation.status is not None,
         "not_supported": evaluation.not_supported,
         "platform_level": _level(evaluation.platform_level),

@@ -48,8 +48,9 @@ T = TypeVar("T", TcbInfo, QeIdentity)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VerifiedCollateral:
-    tcb_info: TcbInfo
-    tcb_info_origin: str
+    tcb_info: TcbInfo | None
+    """None only when the caller allowed an unevaluated TCB and the collateral has no TCB info for the platform."""
+    tcb_info_origin: str | None
     qe_identity: QeIdentity
     qe_identity_origin: str
     not_after: datetime
@@ -65,15 +66,24 @@ def verify_collateral(
     qe_identity_id: str,
     anchors: Sequence[x509.Certificate],
     now: datetime,
+    allow_unevaluated_tcb: bool = False,
 ) -> VerifiedCollateral:
+    """Every piece of collateral the quote needs, verified at ``now``.
+
+    ``allow_unevaluated_tcb``: with no TCB info for the platform at all, go on without it (``tcb_info``
+    None); a TCB info that exists but is expired, not yet valid or badly signed still fails.
+    """
     fmspc, pce_id = pck.extensions.fmspc, pck.extensions.pce_id
-    tcb_document, tcb_info = pick_document(
-        pool.tcb_infos,
-        parsed_tcb_info,
-        lambda info: info.fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id,
-        now,
-        what=f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})",
-    )
+    tcb_what = f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})"
+    tcb_documents = [
+        document
+        for document in pool.tcb_infos
+        if (info := parsed_tcb_info(document)).fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id
+    ]
+    tcb_document: SignedDocument | None = None
+    tcb_info: TcbInfo | None = None
+    if tcb_documents or not allow_unevaluated_tcb:
+        tcb_document, tcb_info = pick_document(tcb_documents, parsed_tcb_info, lambda _: True, now, what=tcb_what)
     qe_document, qe_identity = pick_document(
         pool.qe_identities,
         parsed_qe_identity,
@@ -87,7 +97,8 @@ def verify_collateral(
     check_revocation(pck.leaf, pck_crl, pck.intermediate, now)
     used: list[x509.Certificate] = [pck.leaf, pck.intermediate, pck.root]
     crls = [root_crl, pck_crl]
-    for document, what in ((tcb_document, "TCB info"), (qe_document, "QE identity")):
+    documents = [(tcb_document, "TCB info")] if tcb_document is not None else []
+    for document, what in [*documents, (qe_document, "QE identity")]:
         signer, anchor = verify_document_signer(pool, document, anchors, now, what=what)
         same_root = subject_der(anchor) == subject_der(pck.root) or anchor.subject == pck.root.subject
         anchor_crl = root_crl if same_root else pick_crl(pool, anchor, now)
@@ -96,10 +107,10 @@ def verify_collateral(
         crls.append(anchor_crl)
     ends = [validity_window(certificate)[1] for certificate in used]
     ends += [end for crl in crls if (end := crl_window(crl)[1]) is not None]
-    ends += [tcb_info.next_update, qe_identity.next_update]
+    ends += [document.next_update for document in (tcb_info, qe_identity) if document is not None]
     return VerifiedCollateral(
         tcb_info=tcb_info,
-        tcb_info_origin=tcb_document.origin,
+        tcb_info_origin=tcb_document.origin if tcb_document is not None else None,
         qe_identity=qe_identity,
         qe_identity_origin=qe_document.origin,
         not_after=min(ends),

@@ -17,6 +17,10 @@ No matching level (platform, TDX module or QE) is QVL's ``STATUS_TCB_NOT_SUPPORT
 result, not a TCB status.  It is reported as ``status None`` with ``not_supported`` saying why;
 signatures and collateral are still valid, so the verdict belongs to the policy, which must treat
 a missing status as not good.
+
+Without TCB info for the platform (only when the caller allows it), nothing is evaluated: the status
+claim is ``NotEvaluated``, and the TDX module's signer and attributes, which only the TCB info names,
+are not checked either.
 """
 
 from __future__ import annotations
@@ -113,6 +117,16 @@ def ordered_levels(tcb_info: TcbInfo) -> list[TcbLevel]:
 
 def _level_key(level: TcbLevel) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
     return level.sgx_components, level.pce_svn, level.tdx_components or ()
+
+
+NOT_EVALUATED = "NotEvaluated"
+"""The TCB status claim when no TCB info was available (not one of Intel's statuses)."""
+
+
+def unevaluated_tcb(qe_level: IsvSvnLevel | None) -> TcbEvaluation:
+    return _Partial(sgx_level=None, qe_level=qe_level, up_to_date=None, shortfalls=()).not_supported(
+        "no TCB info for this platform in the collateral: the TCB was not evaluated"
+    )
 
 
 def tdx_module_identity(tcb_info: TcbInfo, td_report: TdReport, quote_version: int) -> TdxModuleIdentity:

@@ -14,7 +14,7 @@ from ccpolicy_dcap.collateral_verification import verify_collateral
 from ccpolicy_dcap.quote import Quote, TdReport, TeeType, parse_quote, peek_header
 from ccpolicy_dcap.quote_verification import verify_pck_chain, verify_quote_signatures
 from ccpolicy_dcap.roots import intel_sgx_root_ca
-from ccpolicy_dcap.tcb_evaluation import check_qe_identity, evaluate_tcb, tdx_module_identity
+from ccpolicy_dcap.tcb_evaluation import check_qe_identity, evaluate_tcb, tdx_module_identity, unevaluated_tcb
 
 PLUGIN_VERSION = "0.1.0"
 
@@ -55,18 +55,22 @@ class DcapVerifier:
             qe_identity_id=self.qe_identity_id,
             anchors=anchors,
             now=now,
+            allow_unevaluated_tcb=context.allow_unevaluated_tcb,
         )
         td_report = report.report if isinstance(report.report, TdReport) else None
-        if td_report is not None:
-            tdx_module_identity(collateral.tcb_info, td_report, report.header.version)
         qe_level = check_qe_identity(report.qe.qe_report, collateral.qe_identity)
-        evaluation = evaluate_tcb(
-            tcb_info=collateral.tcb_info,
-            pck_tcb=pck.extensions.tcb,
-            td_report=td_report,
-            quote_version=report.header.version,
-            qe_level=qe_level,
-        )
+        if collateral.tcb_info is None:
+            evaluation = unevaluated_tcb(qe_level)
+        else:
+            if td_report is not None:
+                tdx_module_identity(collateral.tcb_info, td_report, report.header.version)
+            evaluation = evaluate_tcb(
+                tcb_info=collateral.tcb_info,
+                pck_tcb=pck.extensions.tcb,
+                td_report=td_report,
+                quote_version=report.header.version,
+                qe_level=qe_level,
+            )
         return build_claims(
             tee_id=self.tee_id,
             quote=report,

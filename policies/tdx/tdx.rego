@@ -96,12 +96,16 @@ status_ar4si(status) := data.ccpolicy.lib.ar4si.unrecognized if {
 
 tcb_status_text := sprintf("no TCB level of the TCB info matches this platform (%v)", [not_supported]) if {
 	tcb_status == null
+} else := "the TCB was not evaluated: the collateral has no TCB info for this platform (its FMSPC)" if {
+	tcb_status == "NotEvaluated"
 } else := sprintf("TCB status %v (of the TCB level dated %v) is not accepted (accepted: %v)", [tcb_status, tcb_date, accepted_tcb_statuses])
 
 # How far behind the platform is: the UpToDate level's date (against the matched level's, in the
 # status text) and the components (SGX, PCESVN, TDX) below the UpToDate level.
 up_to_date_text := sprintf("the UpToDate level is dated %s; %s", [up_to_date_date, components_behind_text]) if {
 	is_string(up_to_date_date)
+} else := "fetch the TCB info from Intel PCS and pass it with --collateral" if {
+	tcb_status == "NotEvaluated"
 } else := "the TCB info has no UpToDate level"
 
 components_behind := [sprintf("%v %v (needs %v)", [c.name, c.platform, c.required]) | some c in input.tdx.tcb.components_behind]

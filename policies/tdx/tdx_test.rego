@@ -229,3 +229,28 @@ test_reference_for_a_measurement_the_quote_lacks if {
 	reason.value == null
 	reason.expected == ["ab"]
 }
+
+# --allow-unevaluated-tcb without TCB info: a warning unless the data accepts NotEvaluated.
+not_evaluated := patched([
+	replace("/evidence/tcb/status", "NotEvaluated"),
+	replace("/evidence/tcb/date", null),
+	replace("/tdx/tcb/status", "NotEvaluated"),
+	replace("/tdx/tcb/up_to_date_date", null),
+])
+
+test_not_evaluated_tcb_is_a_warning if {
+	result := result_for(not_evaluated, good_data)
+	rules_of(result) == {"tdx.tcb_status_accepted"}
+	result.trust_vector.hardware == 32
+	[reason] := result.reasons
+	reason.value == "NotEvaluated"
+	reason.message == concat("; ", [
+		"the TCB was not evaluated: the collateral has no TCB info for this platform (its FMSPC)",
+		"fetch the TCB info from Intel PCS and pass it with --collateral",
+	])
+}
+
+test_not_evaluated_tcb_accepted_by_data if {
+	ref := object.union(good_data, {"accepted_tcb_statuses": ["UpToDate", "NotEvaluated"]})
+	not "tdx.tcb_status_accepted" in rules_of(result_for(not_evaluated, ref))
+}

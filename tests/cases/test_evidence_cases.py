@@ -13,12 +13,13 @@ import pytest
 
 from ccpolicy.cli.main import main
 from ccpolicy.cli.policy_test_command import discover
-from ccpolicy.evidence_cases import CASE_SUFFIX, load_case, run_case
+from ccpolicy.errors import ConfigurationError
+from ccpolicy.evidence_cases import CASE_SUFFIX, case_from_table, load_case, run_case
 from ccpolicy.host import PluginHost
 
 CASES_DIRECTORY = Path(__file__).resolve().parent
 CASE_FILES = sorted(CASES_DIRECTORY.rglob(f"*{CASE_SUFFIX}"))
-TEES_WITH_CASES = ("cca", "nitro", "psa", "sgx", "snp", "tdx")
+TEES_WITH_CASES = ("az-tdx-vtpm", "cca", "nitro", "psa", "sgx", "snp", "tdx")
 EXIT_AFFIRMED, EXIT_DENIED = 0, 5
 
 
@@ -50,3 +51,10 @@ def test_command_runs_the_same_cases(vectors: Path, capsys: pytest.CaptureFixtur
     assert discovered == CASE_FILES
     assert main(["test", str(CASES_DIRECTORY)]) == 0
     assert capsys.readouterr().out.rstrip().endswith(f"{len(CASE_FILES)} passed, 0 failed")
+
+
+@pytest.mark.parametrize("switch", ["trust_test_root", "allow_unevaluated_tcb"])
+def test_a_switch_must_be_a_boolean(switch: str) -> None:
+    table = {"evidence": "e.bin", "at": "2025-01-01T00:00:00Z", switch: "yes", "expect": {"exit_code": 0}}
+    with pytest.raises(ConfigurationError, match=f"'{switch}' must be true or false"):
+        case_from_table(CASES_DIRECTORY / "x.case.toml", table, default_name="x")

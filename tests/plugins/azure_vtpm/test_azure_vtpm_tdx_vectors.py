@@ -1,7 +1,7 @@
-"""az-tdx-vtpm: no Intel TCB info / QE identity for FMSPC 00806F050000 exists in the vectors, so the full
-verification stops fail-closed with CollateralMissingError (exit 4). Every binding and PROVENANCE fact is
-asserted through the lower-level API instead; that the TD quote's own signatures and PCK chain hold is shown
-by the full verification reaching the collateral step, while a tampered quote fails before it (exit 3)."""
+"""az-tdx-vtpm: no Intel TCB info for FMSPC 00806F050000 exists in the vectors, so without
+``--allow-unevaluated-tcb`` the full verification stops fail-closed with CollateralMissingError (exit 4).
+Every binding and PROVENANCE fact is asserted here through the lower-level API as well; the end-to-end
+verification with the TCB left unevaluated is in test_azure_vtpm_tdx_unevaluated_tcb.py."""
 
 from __future__ import annotations
 

@@ -187,6 +187,27 @@ def test_expired_collateral_names_the_artifact(vectors: Path, case: DcapCase, at
     assert caught.value.exit_code == 4
 
 
+def test_allowing_an_unevaluated_tcb_changes_nothing_when_the_tcb_info_is_there(vectors: Path, case: DcapCase) -> None:
+    verifier = case.verifier()
+    quote = verifier.parse((vectors / case.quote).read_bytes())
+    context = case_context(vectors, case)
+    allowing = VerificationContext(now=context.now, collateral=context.collateral, allow_unevaluated_tcb=True)
+    assert verifier.verify(quote, allowing) == verifier.verify(quote, context)
+
+
+def test_allowing_an_unevaluated_tcb_does_not_excuse_expired_tcb_info(vectors: Path) -> None:
+    case = CASES[0]
+    verifier = case.verifier()
+    quote = verifier.parse((vectors / case.quote).read_bytes())
+    store = case_context(vectors, case).collateral
+    with pytest.raises(CollateralExpiredError) as caught:
+        verifier.verify(
+            quote,
+            VerificationContext(now=parse_time("2025-07-20T00:00:00Z"), collateral=store, allow_unevaluated_tcb=True),
+        )
+    assert "TCB info (SGX, FMSPC 00a067110000" in caught.value.message
+
+
 def test_collateral_before_its_window_is_not_yet_valid(vectors: Path) -> None:
     start = parse_time(CASES[0].window[0])
     with pytest.raises(CollateralNotYetValidError) as caught:
