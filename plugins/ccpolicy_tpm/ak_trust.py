@@ -9,6 +9,8 @@ Otherwise an AK certificate carried in the evidence must chain, through intermed
 evidence, the collateral or the embedded Google set, to an embedded Google root (pinned), to a
 self-signed root the user put in the collateral, or (only when unsafe) to a forge test root.
 No pin and no certificate is a CollateralMissingError that prints the AK name to pin.
+A name pin binds the whole AK public area; a key pin or a certificate binds only the key, and the rest of
+the area is then checked against the quotes' qualifiedSigner (``ak_binding``).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ def build_claims(
     attestation: TpmAttestation,
     *,
     ak_name: bytes,
+    hierarchy: str | None,
     trust: AkTrust,
     pcrs: Mapping[HashAlgorithm, Mapping[int, bytes]],
     replayed: Mapping[HashAlgorithm, tuple[int, ...]],
@@ -54,7 +55,7 @@ def build_claims(
         identity["gce_instance"] = gce_instance
     vendor: dict[str, Any] = {
         "form": attestation.form.value,
-        "ak": _ak_claims(attestation.ak_public, ak_name, trust),
+        "ak": _ak_claims(attestation.ak_public, ak_name, hierarchy, trust),
         "pcrs": {
             bank.label: {str(index): value for index, value in sorted(values.items())}
             for bank, values in sorted(pcrs.items(), key=lambda item: item[0].value)
@@ -89,10 +90,11 @@ def build_claims(
     )
 
 
-def _ak_claims(public: PublicArea, ak_name: bytes, trust: AkTrust) -> dict[str, Any]:
+def _ak_claims(public: PublicArea, ak_name: bytes, hierarchy: str | None, trust: AkTrust) -> dict[str, Any]:
     key = public.key
     claims: dict[str, Any] = {
         "name": ak_name,
+        "primary_of_hierarchy": hierarchy,
         "type": public.object_type.name.lower(),
         "name_algorithm": public.name_algorithm.label,
         "attributes": list(public.attributes.labels),

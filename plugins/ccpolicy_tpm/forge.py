@@ -24,6 +24,7 @@ from ccpolicy.certificates import TEST_ROOT_NAME
 from ccpolicy.errors import ConfigurationError
 from ccpolicy.interfaces import ForgedEvidence
 from ccpolicy_tpm import tpm_encoding
+from ccpolicy_tpm.ak_binding import HIERARCHIES
 from ccpolicy_tpm.claims_mapping import TEE_ID
 from ccpolicy_tpm.event_log import EventType
 from ccpolicy_tpm.event_log_replay import STARTUP_LOCALITY_SIGNATURE
@@ -110,7 +111,7 @@ def forge_quote_document(settings: Mapping[str, str], *, clock: int) -> tuple[di
             pcrs[index] = _hex_setting(override, f"pcr{index}", BANK.digest_size)
     public_area = test_ak_public_area()
     attest = tpm_encoding.quote_attestation(
-        qualified_signer=tpm_name(BANK, public_area),
+        qualified_signer=tpm_name(BANK, HIERARCHIES["endorsement"].to_bytes(4, "big") + tpm_name(BANK, public_area)),
         extra_data=_hex_setting(settings["nonce"], "nonce", None),
         clock_info=ClockInfo(clock=clock, reset_count=1, restart_count=0, safe=True),
         firmware_version=int(settings["firmware_version"], 16),

@@ -8,6 +8,7 @@ from ccpolicy.claims import Claims
 from ccpolicy.errors import BindingError, UnsupportedEvidenceError
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy_tpm import __version__
+from ccpolicy_tpm.ak_binding import check_public_area_bound, primary_hierarchy
 from ccpolicy_tpm.ak_public_key import ak_public_key, subject_public_key_info
 from ccpolicy_tpm.ak_trust import establish_ak_trust
 from ccpolicy_tpm.attestation import TpmAttestation
@@ -57,11 +58,15 @@ class TpmVerifier:
             check_pcr_digest(quote, position=position)
         pcrs = check_quotes_agree(report.quotes)
         trust = establish_ak_trust(report, ak_name=ak_name, ak_key_info=subject_public_key_info(key), context=context)
+        hierarchy = primary_hierarchy(public.name_algorithm, ak_name, report.quotes[0].attest.qualified_signer)
+        check_public_area_bound(trust, hierarchy, ak_name)
         replayed: dict[HashAlgorithm, tuple[int, ...]] = {}
         boot = None
         if report.event_log is not None:
             replayed, boot = replay_event_log(report.event_log, pcrs)
-        return build_claims(report, ak_name=ak_name, trust=trust, pcrs=pcrs, replayed=replayed, boot=boot)
+        return build_claims(
+            report, ak_name=ak_name, hierarchy=hierarchy, trust=trust, pcrs=pcrs, replayed=replayed, boot=boot
+        )
 
 
 def replay_event_log(

@@ -22,6 +22,8 @@ from ccpolicy.errors import (
     VerificationError,
 )
 from ccpolicy.pipeline import check_nonce
+from ccpolicy_tpm.ak_binding import check_public_area_bound, primary_hierarchy
+from ccpolicy_tpm.ak_trust import AkTrust, TrustMethod
 from ccpolicy_tpm.attestation import TpmAttestation
 from ccpolicy_tpm.event_log_replay import replay_bank
 from ccpolicy_tpm.protobuf_wire import WireField, parse_message
@@ -36,6 +38,7 @@ PCR0 = {
     "691963861c1153aba9c7097ff1c747f9",
 }
 FIRMWARE_VERSION = 0x2016051100162800
+AK_PUBLIC_FIELD = 1
 AK_CERTIFICATE_FIELD = 6
 
 
@@ -150,6 +153,53 @@ def test_pinned_public_key_trusts_the_ak(verifier, attestation, without_certific
     for pinned in (pem, der):
         claims = verifier.verify(verifier.parse(without_certificate), context_with(collateral_of(key=pinned)))
         assert claims.vendor["ak"]["trust"] == "pinned-key"
+
+
+def test_the_ak_is_a_primary_of_the_endorsement_hierarchy(verifier, gce_evidence, context_with):
+    """GCE's qualifiedSigner is nameAlg || SHA-256(TPM_RH_ENDORSEMENT || AK name): the area is bound."""
+    claims = verifier.verify(verifier.parse(gce_evidence), context_with())
+    assert claims.vendor["ak"]["trust"] == "certificate"
+    assert claims.vendor["ak"]["primary_of_hierarchy"] == "endorsement"
+
+
+NO_DA, USER_WITH_AUTH, ADMIN_WITH_POLICY = 10, 6, 7
+
+
+@pytest.mark.parametrize("bit", [NO_DA, USER_WITH_AUTH, ADMIN_WITH_POLICY])
+@pytest.mark.parametrize("trust", ["certificate", "public key"])
+def test_a_changed_defined_ak_attribute_is_refused(
+    bit, trust, *, verifier, attestation, gce_evidence, without_certificate, rewrite_fields, context_with, collateral_of
+):
+    """A certificate or a pinned key binds only the key; the signed qualifiedSigner binds the rest of the area."""
+    if trust == "certificate":
+        evidence, context = gce_evidence, context_with()
+    else:
+        key = x509.load_der_x509_certificate(attestation.ak_certificate).public_key()
+        pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        evidence, context = without_certificate, context_with(collateral_of(key=pem))
+
+    def flip(item: WireField) -> WireField:
+        if item.number != AK_PUBLIC_FIELD:
+            return item
+        attributes = int.from_bytes(item.payload[4:8], "big") ^ 1 << bit
+        return replace(item, payload=item.payload[:4] + attributes.to_bytes(4, "big") + item.payload[8:])
+
+    with pytest.raises(BindingError) as caught:
+        verifier.verify(verifier.parse(rewrite_fields(evidence, flip)), context)
+    assert caught.value.reason == "verification.binding.ak_public_area"
+    assert "ak_names" in caught.value.diagnostics()
+
+
+def test_a_pinned_name_binds_the_area_of_a_child_ak(verifier, attestation, without_certificate, context_with):
+    """An AK below another key has a qualifiedSigner no hierarchy explains; its pinned TPM name binds it."""
+    name = tpm_name(HashAlgorithm.SHA256, attestation.ak_public.raw)
+    child_qualified_name = tpm_name(HashAlgorithm.SHA256, b"\x00\x0b" + bytes(32) + name)
+    assert primary_hierarchy(HashAlgorithm.SHA256, name, child_qualified_name) is None
+    pinned = AkTrust(method=TrustMethod.PINNED_NAME, source="offline", not_after=None, crl_checked=False)
+    check_public_area_bound(pinned, None, name)
+    by_key = AkTrust(method=TrustMethod.PINNED_KEY, source="offline", not_after=None, crl_checked=False)
+    with pytest.raises(BindingError):
+        check_public_area_bound(by_key, None, name)
 
 
 def test_no_pin_and_no_certificate_asks_for_the_ak_name(verifier, without_certificate, context_with, ak_name):
