@@ -119,7 +119,7 @@ def test_debian_ovmf_cannot_measure_a_kernel(debian_ovmf: Path, direct_boot: dic
         (SEV_ES, {"vcpu_type": "EPYC-v4"}, "--vcpus"),
         (SEV_ES, {"vcpus": 1}, "--vcpu-type"),
         (SEV_ES, {"vcpus": 1, "vcpu_type": "EPYC-v4", "options": {"vmm_type": "xen"}}, "vmm_type=xen"),
-        (SEV_ES, {"vcpus": 1, "options": {"vcpu_sig": "0x1ffffffff"}}, "32-bit"),
+        (SEV_ES, {"vcpus": 1, "options": {"vcpu_sig": "0x1ffffffff"}}, r"expected 0\.\.0xffffffff"),
         (SEV, {"options": {"vmm_type": "qemu"}}, "unknown sev reference-value option"),
         (SEV, {"initrd": Path("/nonexistent")}, "only with --kernel"),
     ],
