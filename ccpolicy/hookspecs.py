@@ -17,6 +17,7 @@ from ccpolicy.interfaces import (
     EvidenceForge,
     PolicyEngine,
     ReferenceValueGenerator,
+    ReportTemplates,
     TeeVerifier,
 )
 from ccpolicy.threats import ThreatModel
@@ -70,6 +71,15 @@ def ccpolicy_reference_value_generators() -> Sequence[ReferenceValueGenerator]:
     """Generators of reference values (expected measurements) from a guest's launch inputs, one per ``tee_id``.
 
     ``ccpolicy refvalues TEE`` (or ``--mode NAME``, matched against ``modes``) runs one of them.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def ccpolicy_report_templates() -> Sequence[ReportTemplates]:
+    """Template sets for ``ccpolicy report``, by ``name`` (``ccpolicy`` is built in).
+
+    ``ccpolicy report --templates NAME`` renders with that set; templates it lacks come from the built-in set.
     """
     raise NotImplementedError
 

@@ -24,6 +24,7 @@ from ccpolicy.interfaces import (
     EvidenceForge,
     PolicyEngine,
     ReferenceValueGenerator,
+    ReportTemplates,
     TeeVerifier,
 )
 from ccpolicy.threats import ThreatModel
@@ -135,6 +136,10 @@ class PluginHost:
     def collateral_sources(self) -> Mapping[str, CollateralSource]:
         return self._collect("ccpolicy_collateral_sources", CollateralSource, key=lambda s: s.tee_id)
 
+    @cached_property
+    def report_templates(self) -> Mapping[str, ReportTemplates]:
+        return self._collect("ccpolicy_report_templates", ReportTemplates, key=lambda t: t.name)
+
     def providers(self) -> dict[str, list[str]]:
         """For each plugin name, the keys of everything it provides (``tee:snp``, ``engine:regorus``)."""
         provided: dict[str, list[str]] = {}
@@ -146,6 +151,7 @@ class PluginHost:
             ("ccpolicy_reference_value_generators", "refvalues", "tee_id"),
             ("ccpolicy_collateral_sources", "collateral", "tee_id"),
             ("ccpolicy_threat_models", "threats", "tee_id"),
+            ("ccpolicy_report_templates", "templates", "name"),
         ):
             for plugin_name, objects in self._call_each(hook_name):
                 provided.setdefault(plugin_name, []).extend(f"{kind}:{getattr(o, key)}" for o in objects)

@@ -194,3 +194,33 @@ class PolicyEngine(Protocol):
     def evaluate(self, policy: Policy, input_document: Mapping[str, JsonValue]) -> JsonValue:
         """The value of ``policy.query``; raises PolicyError when evaluation fails or yields nothing."""
         ...
+
+
+@runtime_checkable
+class ReportTemplates(Protocol):
+    """A set of Jinja2 templates for ``ccpolicy report --templates NAME``.
+
+    The templates live in the directory ``directory`` of the importable package ``package``: any of
+    ``report.html.j2`` and ``report.md.j2`` (and whatever they include). They render the same report
+    model with the same filters as the built-in set (``ccpolicy``), which fills in every template the
+    set does not have, so a set may replace one page and reuse the built-in macros.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def package(self) -> str:
+        """An importable package holding the templates as package data."""
+        ...
+
+    @property
+    def directory(self) -> str:
+        """The templates' directory inside ``package``."""
+        ...

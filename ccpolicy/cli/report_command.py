@@ -23,6 +23,7 @@ from ccpolicy.report.policy_section import (
 )
 from ccpolicy.report.quick_run import run_quick_comparison, run_quick_verifier_bench
 from ccpolicy.report.rendering import render_html, render_json, render_markdown
+from ccpolicy.report.template_sets import BUILTIN_TEMPLATES
 from ccpolicy.report.verifier_bench_file import load_verifier_bench
 
 FORMATS = {"html": ("report.html", render_html), "md": ("report.md", render_markdown)}
@@ -80,7 +81,13 @@ def register(subparsers: Any) -> None:
         type=Path,
         default=[],
         metavar="DIR",
-        help="directory of templates overriding the built-in ones (report.html.j2, report.md.j2, ...)",
+        help="directory of templates overriding those of the template set (report.html.j2, report.md.j2, ...)",
+    )
+    parser.add_argument(
+        "--templates",
+        default=BUILTIN_TEMPLATES.name,
+        metavar="NAME",
+        help=f"template set from a plugin (default: {BUILTIN_TEMPLATES.name}; `ccpolicy plugins` lists them)",
     )
     parser.set_defaults(run=run)
 
@@ -99,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ConfigurationError(f"cannot create {args.out}: {exc.strerror}") from exc
     host = PluginHost.load()
+    templates = host.report_templates.get(args.templates)
+    if templates is None:
+        known = ", ".join(sorted(host.report_templates)) or "none"
+        raise ConfigurationError(f"no report template set '{args.templates}' (loaded: {known})")
     notices: list[Notice] = []
     results_paths = list(args.results)
     bench_paths = list(args.verifier_bench)
@@ -139,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
             path, text = args.out / JSON_NAME, render_json(report)
         else:
             file_name, render = FORMATS[name]
-            path, text = args.out / file_name, render(report, args.template_dir)
+            path, text = args.out / file_name, render(report, args.template_dir, templates)
         _write(path, text)
         print(path)
     return 0

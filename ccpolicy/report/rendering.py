@@ -1,7 +1,8 @@
 """Rendering the report model: Jinja2 templates (autoescaped) to self-contained HTML and to Markdown, or JSON.
 
-Templates are looked up first in the directories given (a plugin's or a user's overrides), then in
-the built-in ``ccpolicy/report/templates``.  Every number goes through the ``num`` filter, which
+Templates are looked up first in the directories given (``--template-dir``), then in the chosen
+template set (``--templates``, from a plugin), then in the built-in set. A template that does not
+compile or render is a ConfigurationError naming it.  Every number goes through the ``num`` filter, which
 writes it with its source and JSON pointer as data attributes so that it can be traced.
 """
 
@@ -12,13 +13,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup, escape
 
 from ccpolicy.claims import to_json_value
+from ccpolicy.errors import ConfigurationError, PluginError
+from ccpolicy.interfaces import ReportTemplates
 from ccpolicy.report.model import Chart, Quantity, Report, SourceFact
 from ccpolicy.report.number_format import format_quantity
 from ccpolicy.report.plots import chart_svg
+from ccpolicy.report.template_sets import BUILTIN_TEMPLATES
 
 HTML_TEMPLATE = "report.html.j2"
 MARKDOWN_TEMPLATE = "report.md.j2"
@@ -28,9 +41,11 @@ FULL_WIDTH_IN = 11.0
 HALF_WIDTH_IN = 5.6
 
 
-def template_environment(template_dirs: Sequence[Path] = ()) -> Environment:
+def template_environment(template_dirs: Sequence[Path] = (), templates: ReportTemplates | None = None) -> Environment:
     loaders: list[BaseLoader] = [FileSystemLoader([str(path) for path in template_dirs])] if template_dirs else []
-    loaders.append(PackageLoader("ccpolicy.report", "templates"))
+    if templates is not None and templates.name != BUILTIN_TEMPLATES.name:
+        loaders.append(_package_loader(templates))
+    loaders.append(_package_loader(BUILTIN_TEMPLATES))
     environment = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -51,12 +66,35 @@ def template_environment(template_dirs: Sequence[Path] = ()) -> Environment:
     return environment
 
 
-def render_html(report: Report, template_dirs: Sequence[Path] = ()) -> str:
-    return template_environment(template_dirs).get_template(HTML_TEMPLATE).render(report=report)
+def render_html(report: Report, template_dirs: Sequence[Path] = (), templates: ReportTemplates | None = None) -> str:
+    return _render(HTML_TEMPLATE, report, template_dirs, templates)
 
 
-def render_markdown(report: Report, template_dirs: Sequence[Path] = ()) -> str:
-    return template_environment(template_dirs).get_template(MARKDOWN_TEMPLATE).render(report=report)
+def render_markdown(
+    report: Report, template_dirs: Sequence[Path] = (), templates: ReportTemplates | None = None
+) -> str:
+    return _render(MARKDOWN_TEMPLATE, report, template_dirs, templates)
+
+
+def _render(name: str, report: Report, template_dirs: Sequence[Path], templates: ReportTemplates | None) -> str:
+    environment = template_environment(template_dirs, templates)
+    try:
+        return environment.get_template(name).render(report=report)
+    except TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        raise ConfigurationError(f"report template {where} does not compile: {exc.message}") from exc
+    except TemplateError as exc:
+        raise ConfigurationError(f"report template {name} does not render: {type(exc).__name__}: {exc}") from exc
+
+
+def _package_loader(templates: ReportTemplates) -> PackageLoader:
+    try:
+        return PackageLoader(templates.package, templates.directory)
+    except (ValueError, ImportError) as exc:
+        raise PluginError(
+            f"report templates '{templates.name}': no template directory {templates.directory!r} "
+            f"in package {templates.package!r} ({exc})"
+        ) from exc
 
 
 def render_json(report: Report) -> str:
