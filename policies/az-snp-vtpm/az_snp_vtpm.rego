@@ -2,6 +2,10 @@
 # The SEV-SNP default checks on the nested hardware claims (input["az-snp-vtpm"].snp), the VM configuration
 # the paravisor reports (secure boot, vTPM, serial console) and PCR reference values.
 # Pessimistic: a claim not shown good is not good. Reference values come from data["az-snp-vtpm"].
+#
+# Rule bodies read static input paths and test for the good value (`not <claim> == <good>`), so a claim
+# missing from the input is judged not good. The values reported in reasons come from the rules with a
+# default at the end of the file, which are evaluated only when a reason is made.
 package ccpolicy.az_snp_vtpm
 
 import rego.v1
@@ -9,12 +13,6 @@ import rego.v1
 import data.ccpolicy.lib.ar4si
 
 ref := data["az-snp-vtpm"]
-
-claims := input["az-snp-vtpm"]
-
-snp := claims.snp
-
-vm := claims.vm_configuration
 
 affirmed := {
 	"instance-identity": ar4si.affirming,
@@ -35,11 +33,11 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.policy.debug",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.contraindicated,
-	"message": "the guest policy allows debugging: the hypervisor can read and change guest memory",
-	"value": true,
+	"message": "the guest policy allows debugging (or does not show it forbidden): the hypervisor can read and change guest memory",
+	"value": debug,
 	"expected": false,
 } if {
-	snp.policy.debug
+	not input["az-snp-vtpm"].snp.policy.debug == false
 	not ref.allow_debug
 }
 
@@ -52,11 +50,11 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.policy.migrate_ma",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.contraindicated,
-	"message": "the guest policy allows a migration agent, which can export guest memory",
-	"value": true,
+	"message": "the guest policy allows a migration agent (or does not show it forbidden), which can export guest memory",
+	"value": migrate_ma,
 	"expected": false,
 } if {
-	snp.policy.migrate_ma
+	not input["az-snp-vtpm"].snp.policy.migrate_ma == false
 	not ref.allow_migration_agent
 }
 
@@ -69,11 +67,11 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.platform_info.smt_enabled",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": "SMT is enabled on the platform but the reference values forbid it",
-	"value": true,
+	"message": "SMT is enabled on the platform (or not shown disabled) but the reference values forbid it",
+	"value": smt_enabled,
 	"expected": false,
 } if {
-	snp.platform_info.smt_enabled
+	not input["az-snp-vtpm"].snp.platform_info.smt_enabled == false
 	not ref.allow_smt
 }
 
@@ -86,12 +84,15 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.vmpl",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("the report was requested at VMPL %v, which is not allowed", [snp.vmpl]),
-	"value": snp.vmpl,
-	"expected": ref.allowed_vmpls,
+	"message": sprintf("the report was requested at VMPL %v, which is not allowed (or not shown)", [vmpl]),
+	"value": vmpl,
+	"expected": allowed_vmpls,
 } if {
-	not snp.vmpl in ref.allowed_vmpls
+	not vmpl_allowed
 }
+
+# A helper rule keeps a missing claim pessimistic on OPA and regorus alike.
+vmpl_allowed if input["az-snp-vtpm"].snp.vmpl in ref.allowed_vmpls
 
 # METADATA
 # title: Minimum guest ABI
@@ -102,13 +103,17 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.policy.abi",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("the guest policy's minimum ABI %v.%v is below the required %v.%v", [have.major, have.minor, want.major, want.minor]),
-	"value": have,
-	"expected": want,
+	"message": sprintf("the guest policy's minimum ABI %v is below the required %v.%v (or not shown)", [abi_text, min_abi.major, min_abi.minor]),
+	"value": abi,
+	"expected": min_abi,
 } if {
-	have := {"major": snp.policy.abi_major, "minor": snp.policy.abi_minor}
-	want := ref.min_abi
-	[have.major, have.minor] < [want.major, want.minor]
+	not abi_sufficient
+}
+
+abi_sufficient if {
+	[input["az-snp-vtpm"].snp.policy.abi_major, input["az-snp-vtpm"].snp.policy.abi_minor] >= [ref.min_abi.major, ref.min_abi.minor]
+	is_number(input["az-snp-vtpm"].snp.policy.abi_major)
+	is_number(input["az-snp-vtpm"].snp.policy.abi_minor)
 }
 
 # METADATA
@@ -120,11 +125,16 @@ problems contains {
 	"claim": "az-snp-vtpm.snp.guest_svn",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("guest SVN %v is below the required %v", [snp.guest_svn, ref.min_guest_svn]),
-	"value": snp.guest_svn,
-	"expected": ref.min_guest_svn,
+	"message": sprintf("guest SVN %v is below the required %v (or not shown)", [guest_svn, min_guest_svn]),
+	"value": guest_svn,
+	"expected": min_guest_svn,
 } if {
-	snp.guest_svn < ref.min_guest_svn
+	not guest_svn_sufficient
+}
+
+guest_svn_sufficient if {
+	input["az-snp-vtpm"].snp.guest_svn >= ref.min_guest_svn
+	is_number(input["az-snp-vtpm"].snp.guest_svn)
 }
 
 # Both the reported TCB (what the VCEK is derived from) and the committed TCB must meet the minimum.
@@ -138,18 +148,28 @@ problems contains {
 	"claim": sprintf("az-snp-vtpm.snp.%s.%s", [which, component]),
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("%s %s SVN %v is below the required %v", [which, component, have, want]),
+	"message": sprintf("%s %s SVN %v is below the required %v (or not shown)", [which, component, have, want]),
 	"value": have,
 	"expected": want,
 } if {
-	some which, tcb in tcbs
+	some which, tcb in {"reported_tcb": reported_tcb, "committed_tcb": committed_tcb}
 	some component, want in ref.min_tcb
-	have := tcb[component]
-	is_number(have) # fmc is null before Turin
-	have < want
+	not component_sufficient(tcb, component, want)
+	have := component_value(tcb, component)
 }
 
-tcbs := {"reported_tcb": snp.reported_tcb, "committed_tcb": snp.committed_tcb}
+# A component the platform does not have is null (fmc before Turin); a component missing from the
+# claims, or one that is not a number, is not sufficient.
+component_sufficient(tcb, component, _) if tcb[component] == null
+
+component_sufficient(tcb, component, want) if {
+	is_number(tcb[component])
+	tcb[component] >= want
+}
+
+component_value(tcb, component) := value if {
+	value := tcb[component]
+} else := null
 
 # METADATA
 # title: Launch measurement is a reference value
@@ -160,9 +180,9 @@ problems contains {
 	"claim": "evidence.measurements.launch",
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": "the launch measurement (the paravisor firmware) is not among the reference values",
-	"value": object.get(input.evidence.measurements, "launch", null),
-	"expected": ref.measurements,
+	"message": "the launch measurement (the paravisor firmware) is not among the reference values (or not shown)",
+	"value": measured_value("launch"),
+	"expected": launch_measurements,
 } if {
 	not measurement_known
 }
@@ -183,8 +203,10 @@ problems contains {
 	"value": null,
 	"expected": "at least one \"sha256:pcr<N>\" entry",
 } if {
-	count(ref.pcrs) == 0
+	not pcrs_configured
 }
+
+pcrs_configured if count(ref.pcrs) > 0
 
 # METADATA
 # title: PCRs match their reference values
@@ -195,13 +217,15 @@ problems contains {
 	"claim": sprintf("evidence.measurements.%s", [key]),
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": sprintf("%s is not among its reference values", [key]),
-	"value": object.get(input.evidence.measurements, key, null),
+	"message": sprintf("%s is not among its reference values (or not shown)", [key]),
+	"value": measured_value(key),
 	"expected": allowed,
 } if {
 	some key, allowed in ref.pcrs
-	not lower(object.get(input.evidence.measurements, key, "")) in {lower(value) | some value in allowed}
+	not pcr_known(key, allowed)
 }
+
+pcr_known(key, allowed) if lower(input.evidence.measurements[key]) in {lower(value) | some value in allowed}
 
 # METADATA
 # title: Secure boot is on
@@ -212,12 +236,12 @@ problems contains {
 	"claim": "az-snp-vtpm.vm_configuration.secure_boot",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": "the paravisor reports UEFI Secure Boot not enabled",
-	"value": vm.secure_boot,
+	"message": "the paravisor reports UEFI Secure Boot not enabled (or does not report it)",
+	"value": secure_boot,
 	"expected": true,
 } if {
 	ref.require_secure_boot
-	not vm.secure_boot == true
+	not input["az-snp-vtpm"].vm_configuration.secure_boot == true
 }
 
 # METADATA
@@ -229,12 +253,12 @@ problems contains {
 	"claim": "az-snp-vtpm.vm_configuration.tpm_enabled",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": "the paravisor reports the vTPM not enabled",
-	"value": vm.tpm_enabled,
+	"message": "the paravisor reports the vTPM not enabled (or does not report it)",
+	"value": tpm_enabled,
 	"expected": true,
 } if {
 	ref.require_tpm_enabled
-	not vm.tpm_enabled == true
+	not input["az-snp-vtpm"].vm_configuration.tpm_enabled == true
 }
 
 # METADATA
@@ -247,11 +271,11 @@ problems contains {
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
 	"message": "the serial console is enabled (or not reported): an interactive path into the guest",
-	"value": vm.console_enabled,
+	"value": console_enabled,
 	"expected": false,
 } if {
 	not ref.allow_console
-	not vm.console_enabled == false
+	not input["az-snp-vtpm"].vm_configuration.console_enabled == false
 }
 
 # METADATA
@@ -264,9 +288,82 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the reference values require a verified nonce (the TPM quote's extraData), and none was checked",
-	"value": input.evidence.nonce_verified,
+	"value": nonce_verified,
 	"expected": true,
 } if {
 	ref.require_freshness
 	not input.evidence.nonce_verified == true
 }
+
+# Claim and reference values as reasons report them (null, {} or [] when missing).
+measured_value(name) := value if {
+	value := input.evidence.measurements[name]
+} else := null
+
+default debug := null
+
+debug := input["az-snp-vtpm"].snp.policy.debug
+
+default migrate_ma := null
+
+migrate_ma := input["az-snp-vtpm"].snp.policy.migrate_ma
+
+default smt_enabled := null
+
+smt_enabled := input["az-snp-vtpm"].snp.platform_info.smt_enabled
+
+default vmpl := null
+
+vmpl := input["az-snp-vtpm"].snp.vmpl
+
+default abi := null
+
+abi := {"major": input["az-snp-vtpm"].snp.policy.abi_major, "minor": input["az-snp-vtpm"].snp.policy.abi_minor}
+
+default abi_text := "not shown"
+
+abi_text := sprintf("%v.%v", [abi.major, abi.minor]) if abi != null
+
+default guest_svn := null
+
+guest_svn := input["az-snp-vtpm"].snp.guest_svn
+
+default reported_tcb := {}
+
+reported_tcb := input["az-snp-vtpm"].snp.reported_tcb
+
+default committed_tcb := {}
+
+committed_tcb := input["az-snp-vtpm"].snp.committed_tcb
+
+default secure_boot := null
+
+secure_boot := input["az-snp-vtpm"].vm_configuration.secure_boot
+
+default tpm_enabled := null
+
+tpm_enabled := input["az-snp-vtpm"].vm_configuration.tpm_enabled
+
+default console_enabled := null
+
+console_enabled := input["az-snp-vtpm"].vm_configuration.console_enabled
+
+default nonce_verified := null
+
+nonce_verified := input.evidence.nonce_verified
+
+default allowed_vmpls := []
+
+allowed_vmpls := ref.allowed_vmpls
+
+default min_abi := {"major": null, "minor": null}
+
+min_abi := ref.min_abi
+
+default min_guest_svn := null
+
+min_guest_svn := ref.min_guest_svn
+
+default launch_measurements := []
+
+launch_measurements := ref.measurements

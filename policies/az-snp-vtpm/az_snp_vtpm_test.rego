@@ -154,3 +154,102 @@ test_shipped_defaults_deny_without_reference_values if {
 	rules_of(result) == {"az-snp-vtpm.measurement_known", "az-snp-vtpm.pcr_reference_values"}
 	result.trust_vector.executables == 33
 }
+
+# The one reason the good input gives without the claim at path, as [rule, claim, value].
+reason_without(path) := [reason.rule, reason.claim, reason.value] if {
+	[reason] := result_for(json.remove(good_input, [path]), ref).reasons
+}
+
+claims_without(path) := {[r.rule, r.claim, r.value] | some r in result_for(json.remove(good_input, [path]), ref).reasons}
+
+test_missing_guest_policy_claims if {
+	reason_without("az-snp-vtpm/snp/policy/debug") == ["az-snp-vtpm.debug_forbidden", "az-snp-vtpm.snp.policy.debug", null]
+	reason_without("az-snp-vtpm/snp/policy/migrate_ma") == ["az-snp-vtpm.migration_agent_forbidden", "az-snp-vtpm.snp.policy.migrate_ma", null]
+	reason_without("az-snp-vtpm/snp/policy/abi_minor") == ["az-snp-vtpm.minimum_abi", "az-snp-vtpm.snp.policy.abi", null]
+	reason_without("az-snp-vtpm/snp/vmpl") == ["az-snp-vtpm.vmpl_allowed", "az-snp-vtpm.snp.vmpl", null]
+	reason_without("az-snp-vtpm/snp/guest_svn") == ["az-snp-vtpm.minimum_guest_svn", "az-snp-vtpm.snp.guest_svn", null]
+}
+
+test_missing_abi_is_not_shown if {
+	[reason] := result_for(json.remove(good_input, ["az-snp-vtpm/snp/policy/abi_major"]), ref).reasons
+	reason.message == "the guest policy's minimum ABI not shown is below the required 0.0 (or not shown)"
+}
+
+test_missing_smt_claim_when_smt_forbidden if {
+	doc := json.remove(good_input, ["az-snp-vtpm/snp/platform_info/smt_enabled"])
+	count(result_for(doc, ref).reasons) == 0
+	[reason] := result_for(doc, object.union(ref, {"allow_smt": false})).reasons
+	[reason.rule, reason.value] == ["az-snp-vtpm.smt_forbidden", null]
+}
+
+test_missing_tcb_component if {
+	reason_without("az-snp-vtpm/snp/reported_tcb/microcode") == ["az-snp-vtpm.minimum_tcb", "az-snp-vtpm.snp.reported_tcb.microcode", null]
+	reason_without("az-snp-vtpm/snp/committed_tcb/bl") == ["az-snp-vtpm.minimum_tcb", "az-snp-vtpm.snp.committed_tcb.bl", null]
+}
+
+test_missing_tcb_fails_every_component if {
+	claims_without("az-snp-vtpm/snp/committed_tcb") == {
+	["az-snp-vtpm.minimum_tcb", sprintf("az-snp-vtpm.snp.committed_tcb.%s", [component]), null] |
+		some component, _ in ref.min_tcb
+	}
+}
+
+test_tcb_component_not_a_number if {
+	doc := patched({"op": "replace", "path": "/az-snp-vtpm/snp/reported_tcb/snp", "value": "24"})
+	[reason] := result_for(doc, ref).reasons
+	[reason.claim, reason.value] == ["az-snp-vtpm.snp.reported_tcb.snp", "24"]
+}
+
+test_missing_measurements if {
+	reason_without("evidence/measurements/launch") == ["az-snp-vtpm.measurement_known", "evidence.measurements.launch", null]
+	reason_without("evidence/measurements/sha256:pcr7") == ["az-snp-vtpm.pcr_reference_values", "evidence.measurements.sha256:pcr7", null]
+	claims_without("evidence/measurements") == {
+		["az-snp-vtpm.measurement_known", "evidence.measurements.launch", null],
+		["az-snp-vtpm.pcr_reference_values", "evidence.measurements.sha256:pcr7", null],
+	}
+}
+
+test_missing_vm_configuration_claims if {
+	reason_without("az-snp-vtpm/vm_configuration/secure_boot") == ["az-snp-vtpm.secure_boot_required", "az-snp-vtpm.vm_configuration.secure_boot", null]
+	reason_without("az-snp-vtpm/vm_configuration/tpm_enabled") == ["az-snp-vtpm.tpm_enabled_required", "az-snp-vtpm.vm_configuration.tpm_enabled", null]
+	reason_without("az-snp-vtpm/vm_configuration/console_enabled") == ["az-snp-vtpm.console_forbidden", "az-snp-vtpm.vm_configuration.console_enabled", null]
+	claims_without("az-snp-vtpm/vm_configuration") == {
+		["az-snp-vtpm.secure_boot_required", "az-snp-vtpm.vm_configuration.secure_boot", null],
+		["az-snp-vtpm.tpm_enabled_required", "az-snp-vtpm.vm_configuration.tpm_enabled", null],
+		["az-snp-vtpm.console_forbidden", "az-snp-vtpm.vm_configuration.console_enabled", null],
+	}
+}
+
+test_missing_nonce_verified if {
+	reason_without("evidence/nonce_verified") == ["az-snp-vtpm.freshness_required", "evidence.nonce_verified", null]
+}
+
+every_snp_rule := {
+	"az-snp-vtpm.debug_forbidden", "az-snp-vtpm.migration_agent_forbidden", "az-snp-vtpm.vmpl_allowed",
+	"az-snp-vtpm.minimum_abi", "az-snp-vtpm.minimum_guest_svn", "az-snp-vtpm.minimum_tcb",
+	"az-snp-vtpm.measurement_known", "az-snp-vtpm.pcr_reference_values", "az-snp-vtpm.secure_boot_required",
+	"az-snp-vtpm.tpm_enabled_required", "az-snp-vtpm.console_forbidden", "az-snp-vtpm.freshness_required",
+}
+
+test_empty_input_is_denied_on_every_count if {
+	result := result_for({"tee": "az-snp-vtpm"}, ref)
+	rules_of(result) == every_snp_rule
+	every reason in result.reasons {
+		reason.value == null
+	}
+	result.trust_vector == {
+		"instance-identity": 97, "configuration": 96, "executables": 33,
+		"hardware": 32, "runtime-opaque": 2,
+	}
+
+	# SMT too, when the reference values forbid it.
+	"az-snp-vtpm.smt_forbidden" in rules_of(result_for({"tee": "az-snp-vtpm"}, object.union(ref, {"allow_smt": false})))
+}
+
+test_empty_input_is_denied_with_the_shipped_data if {
+	result := az_snp_vtpm.result with input as {"tee": "az-snp-vtpm"}
+	rules_of(result) == every_snp_rule - {"az-snp-vtpm.freshness_required"}
+	every reason in result.reasons {
+		reason.value == null
+	}
+}

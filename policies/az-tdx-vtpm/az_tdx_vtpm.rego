@@ -2,6 +2,10 @@
 # TD checks on the nested TD quote claims (input["az-tdx-vtpm"].tdx and input.evidence), the VM configuration
 # the paravisor reports (secure boot, vTPM, serial console) and PCR reference values.
 # Pessimistic: a claim not shown good is not good. Reference values come from data["az-tdx-vtpm"].
+#
+# Rule bodies read static input paths and test for the good value (`not <claim> == <good>`), so a claim
+# missing from the input is judged not good. The values reported in reasons come from the rules with a
+# default at the end of the file, which are evaluated only when a reason is made.
 package ccpolicy.az_tdx_vtpm
 
 import rego.v1
@@ -9,10 +13,6 @@ import rego.v1
 import data.ccpolicy.lib.ar4si
 
 ref := data["az-tdx-vtpm"]
-
-claims := input["az-tdx-vtpm"]
-
-vm := claims.vm_configuration
 
 affirmed := {
 	"instance-identity": ar4si.affirming,
@@ -33,11 +33,11 @@ problems contains {
 	"claim": "az-tdx-vtpm.tdx.report.debug",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.contraindicated,
-	"message": "the TD attributes allow debugging: the host can read and change TD memory",
-	"value": true,
+	"message": "the TD attributes allow debugging (or do not show it off): the host can read and change TD memory",
+	"value": debug,
 	"expected": false,
 } if {
-	claims.tdx.report.debug
+	not input["az-tdx-vtpm"].tdx.report.debug == false
 	not ref.allow_debug
 }
 
@@ -50,9 +50,9 @@ problems contains {
 	"claim": "evidence.measurements.mrtd",
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": "MRTD (the paravisor firmware) is not among the reference values",
-	"value": object.get(input.evidence.measurements, "mrtd", null),
-	"expected": ref.mrtds,
+	"message": "MRTD (the paravisor firmware) is not among the reference values (or not shown)",
+	"value": measured_value("mrtd"),
+	"expected": mrtds,
 } if {
 	not mrtd_known
 }
@@ -69,12 +69,14 @@ problems contains {
 	"claim": "evidence.tcb.status",
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": sprintf("the TCB status %v is not accepted", [input.evidence.tcb.status]),
-	"value": input.evidence.tcb.status,
-	"expected": ref.accepted_tcb_statuses,
+	"message": sprintf("the TCB status %v is not accepted (or not shown)", [tcb_status]),
+	"value": tcb_status,
+	"expected": accepted_tcb_statuses,
 } if {
-	not input.evidence.tcb.status in ref.accepted_tcb_statuses
+	not tcb_status_accepted
 }
+
+tcb_status_accepted if input.evidence.tcb.status in ref.accepted_tcb_statuses
 
 # METADATA
 # title: PCR reference values are configured
@@ -89,8 +91,10 @@ problems contains {
 	"value": null,
 	"expected": "at least one \"sha256:pcr<N>\" entry",
 } if {
-	count(ref.pcrs) == 0
+	not pcrs_configured
 }
+
+pcrs_configured if count(ref.pcrs) > 0
 
 # METADATA
 # title: PCRs match their reference values
@@ -101,13 +105,15 @@ problems contains {
 	"claim": sprintf("evidence.measurements.%s", [key]),
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": sprintf("%s is not among its reference values", [key]),
-	"value": object.get(input.evidence.measurements, key, null),
+	"message": sprintf("%s is not among its reference values (or not shown)", [key]),
+	"value": measured_value(key),
 	"expected": allowed,
 } if {
 	some key, allowed in ref.pcrs
-	not lower(object.get(input.evidence.measurements, key, "")) in {lower(value) | some value in allowed}
+	not pcr_known(key, allowed)
 }
+
+pcr_known(key, allowed) if lower(input.evidence.measurements[key]) in {lower(value) | some value in allowed}
 
 # METADATA
 # title: Secure boot is on
@@ -118,12 +124,12 @@ problems contains {
 	"claim": "az-tdx-vtpm.vm_configuration.secure_boot",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": "the paravisor reports UEFI Secure Boot not enabled",
-	"value": vm.secure_boot,
+	"message": "the paravisor reports UEFI Secure Boot not enabled (or does not report it)",
+	"value": secure_boot,
 	"expected": true,
 } if {
 	ref.require_secure_boot
-	not vm.secure_boot == true
+	not input["az-tdx-vtpm"].vm_configuration.secure_boot == true
 }
 
 # METADATA
@@ -135,12 +141,12 @@ problems contains {
 	"claim": "az-tdx-vtpm.vm_configuration.tpm_enabled",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
-	"message": "the paravisor reports the vTPM not enabled",
-	"value": vm.tpm_enabled,
+	"message": "the paravisor reports the vTPM not enabled (or does not report it)",
+	"value": tpm_enabled,
 	"expected": true,
 } if {
 	ref.require_tpm_enabled
-	not vm.tpm_enabled == true
+	not input["az-tdx-vtpm"].vm_configuration.tpm_enabled == true
 }
 
 # METADATA
@@ -153,11 +159,11 @@ problems contains {
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
 	"message": "the serial console is enabled (or not reported): an interactive path into the guest",
-	"value": vm.console_enabled,
+	"value": console_enabled,
 	"expected": false,
 } if {
 	not ref.allow_console
-	not vm.console_enabled == false
+	not input["az-tdx-vtpm"].vm_configuration.console_enabled == false
 }
 
 # METADATA
@@ -170,9 +176,46 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the reference values require a verified nonce (the TPM quote's extraData), and none was checked",
-	"value": input.evidence.nonce_verified,
+	"value": nonce_verified,
 	"expected": true,
 } if {
 	ref.require_freshness
 	not input.evidence.nonce_verified == true
 }
+
+# Claim and reference values as reasons report them (null or [] when missing).
+measured_value(name) := value if {
+	value := input.evidence.measurements[name]
+} else := null
+
+default debug := null
+
+debug := input["az-tdx-vtpm"].tdx.report.debug
+
+default tcb_status := null
+
+tcb_status := input.evidence.tcb.status
+
+default secure_boot := null
+
+secure_boot := input["az-tdx-vtpm"].vm_configuration.secure_boot
+
+default tpm_enabled := null
+
+tpm_enabled := input["az-tdx-vtpm"].vm_configuration.tpm_enabled
+
+default console_enabled := null
+
+console_enabled := input["az-tdx-vtpm"].vm_configuration.console_enabled
+
+default nonce_verified := null
+
+nonce_verified := input.evidence.nonce_verified
+
+default mrtds := []
+
+mrtds := ref.mrtds
+
+default accepted_tcb_statuses := []
+
+accepted_tcb_statuses := ref.accepted_tcb_statuses

@@ -113,3 +113,71 @@ test_shipped_defaults_deny_without_reference_values if {
 	result := az_tdx_vtpm.result with input as good_input
 	rules_of(result) == {"az-tdx-vtpm.mrtd_known", "az-tdx-vtpm.pcr_reference_values"}
 }
+
+# The one reason the good input gives without the claim at path, as [rule, claim, value].
+reason_without(path) := [reason.rule, reason.claim, reason.value] if {
+	[reason] := result_for(json.remove(good_input, [path]), ref).reasons
+}
+
+claims_without(path) := {[r.rule, r.claim, r.value] | some r in result_for(json.remove(good_input, [path]), ref).reasons}
+
+test_missing_td_claims if {
+	reason_without("az-tdx-vtpm/tdx/report/debug") == ["az-tdx-vtpm.debug_forbidden", "az-tdx-vtpm.tdx.report.debug", null]
+	reason_without("az-tdx-vtpm/tdx") == ["az-tdx-vtpm.debug_forbidden", "az-tdx-vtpm.tdx.report.debug", null]
+	reason_without("evidence/tcb/status") == ["az-tdx-vtpm.tcb_status", "evidence.tcb.status", null]
+}
+
+test_missing_tcb_status_message if {
+	[reason] := result_for(json.remove(good_input, ["evidence/tcb"]), ref).reasons
+	reason.message == "the TCB status null is not accepted (or not shown)"
+}
+
+test_missing_measurements if {
+	reason_without("evidence/measurements/mrtd") == ["az-tdx-vtpm.mrtd_known", "evidence.measurements.mrtd", null]
+	reason_without("evidence/measurements/sha256:pcr0") == ["az-tdx-vtpm.pcr_reference_values", "evidence.measurements.sha256:pcr0", null]
+	claims_without("evidence/measurements") == {
+		["az-tdx-vtpm.mrtd_known", "evidence.measurements.mrtd", null],
+		["az-tdx-vtpm.pcr_reference_values", "evidence.measurements.sha256:pcr0", null],
+	}
+}
+
+test_missing_vm_configuration_claims if {
+	reason_without("az-tdx-vtpm/vm_configuration/secure_boot") == ["az-tdx-vtpm.secure_boot_required", "az-tdx-vtpm.vm_configuration.secure_boot", null]
+	reason_without("az-tdx-vtpm/vm_configuration/tpm_enabled") == ["az-tdx-vtpm.tpm_enabled_required", "az-tdx-vtpm.vm_configuration.tpm_enabled", null]
+	reason_without("az-tdx-vtpm/vm_configuration/console_enabled") == ["az-tdx-vtpm.console_forbidden", "az-tdx-vtpm.vm_configuration.console_enabled", null]
+	claims_without("az-tdx-vtpm/vm_configuration") == {
+		["az-tdx-vtpm.secure_boot_required", "az-tdx-vtpm.vm_configuration.secure_boot", null],
+		["az-tdx-vtpm.tpm_enabled_required", "az-tdx-vtpm.vm_configuration.tpm_enabled", null],
+		["az-tdx-vtpm.console_forbidden", "az-tdx-vtpm.vm_configuration.console_enabled", null],
+	}
+}
+
+test_missing_nonce_verified if {
+	reason_without("evidence/nonce_verified") == ["az-tdx-vtpm.freshness_required", "evidence.nonce_verified", null]
+}
+
+every_tdx_rule := {
+	"az-tdx-vtpm.debug_forbidden", "az-tdx-vtpm.mrtd_known", "az-tdx-vtpm.tcb_status",
+	"az-tdx-vtpm.pcr_reference_values", "az-tdx-vtpm.secure_boot_required", "az-tdx-vtpm.tpm_enabled_required",
+	"az-tdx-vtpm.console_forbidden", "az-tdx-vtpm.freshness_required",
+}
+
+test_empty_input_is_denied_on_every_count if {
+	result := result_for({"tee": "az-tdx-vtpm"}, ref)
+	rules_of(result) == every_tdx_rule
+	every reason in result.reasons {
+		reason.value == null
+	}
+	result.trust_vector == {
+		"instance-identity": 97, "configuration": 96, "executables": 33,
+		"hardware": 32, "runtime-opaque": 2,
+	}
+}
+
+test_empty_input_is_denied_with_the_shipped_data if {
+	result := az_tdx_vtpm.result with input as {"tee": "az-tdx-vtpm"}
+	rules_of(result) == every_tdx_rule - {"az-tdx-vtpm.freshness_required"}
+	every reason in result.reasons {
+		reason.value == null
+	}
+}

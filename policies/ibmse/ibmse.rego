@@ -5,6 +5,10 @@
 # are ignored, and an entry naming no tag matches nothing), allowed configuration UIDs
 # and host-key hashes (each list checked only when non-empty), whether dumping is allowed, and
 # whether a verified nonce is required.
+#
+# Rule bodies test for the good value, so a claim missing from the input is judged not good. The values
+# reported in reasons come from the rules with a default at the end of the file, which are evaluated only
+# when a reason is made.
 package ccpolicy.ibmse
 
 import rego.v1
@@ -47,8 +51,8 @@ problems contains {
 	"claim": "ibmse.image",
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": "the SE header tags the measurement proves are not among the reference images",
-	"value": object.filter(input.ibmse.image, image_tag_names),
+	"message": "the SE header tags the measurement proves are not among the reference images (or not shown)",
+	"value": image_tags,
 	"expected": ref.images,
 } if {
 	count(ref.images) > 0
@@ -113,7 +117,7 @@ problems contains {
 	"claim": "ibmse.config_uid",
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
-	"message": "the guest's configuration UID is not among the allowed ones",
+	"message": "the guest's configuration UID is not among the allowed ones (or not shown)",
 	"value": config_uid,
 	"expected": ref.config_uids,
 } if {
@@ -121,11 +125,7 @@ problems contains {
 	not config_uid_allowed
 }
 
-# Helper rules keep a missing claim pessimistic on OPA and regorus alike.
-default config_uid := null
-
-config_uid := input.ibmse.config_uid
-
+# A helper rule keeps a missing claim pessimistic on OPA and regorus alike.
 config_uid_allowed if lower(input.ibmse.config_uid) in {lower(uid) | some uid in ref.config_uids}
 
 # METADATA
@@ -137,8 +137,8 @@ problems contains {
 	"claim": sprintf("ibmse.additional_data.%s", [name]),
 	"trust_claim": "hardware",
 	"ar4si": ar4si.unrecognized,
-	"message": sprintf("the %s is not among the allowed host-key hashes", [replace(name, "_", " ")]),
-	"value": object.get(input.ibmse.additional_data, name, null),
+	"message": sprintf("the %s is not among the allowed host-key hashes (or not shown)", [replace(name, "_", " ")]),
+	"value": host_key_hash(name),
 	"expected": ref.host_key_hashes,
 } if {
 	count(ref.host_key_hashes) > 0
@@ -147,7 +147,7 @@ problems contains {
 }
 
 host_key_allowed(name) if {
-	value := object.get(input.ibmse.additional_data, name, null)
+	value := input.ibmse.additional_data[name]
 	is_string(value)
 	lower(value) in {lower(h) | some h in ref.host_key_hashes}
 }
@@ -162,7 +162,7 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the reference values require a verified nonce (the request's nonce), and none was checked",
-	"value": input.evidence.nonce_verified,
+	"value": nonce_verified_value,
 	"expected": true,
 } if {
 	ref.require_freshness
@@ -170,3 +170,20 @@ problems contains {
 }
 
 nonce_verified if input.evidence.nonce_verified == true
+
+# Claim values as reasons report them (null when missing).
+default image_tags := null
+
+image_tags := object.filter(input.ibmse.image, image_tag_names) if is_object(input.ibmse.image)
+
+default config_uid := null
+
+config_uid := input.ibmse.config_uid
+
+host_key_hash(name) := value if {
+	value := input.ibmse.additional_data[name]
+} else := null
+
+default nonce_verified_value := null
+
+nonce_verified_value := input.evidence.nonce_verified

@@ -151,3 +151,70 @@ test_freshness_not_required if {
 	doc := patched_input("/evidence/nonce_verified", null)
 	count(result_for(doc, patched_ref("/require_freshness", false)).reasons) == 0
 }
+
+test_empty_input_is_denied_on_every_count if {
+	result := result_for({"tee": "ibmse"}, ref)
+	rules_of(result) == {
+		"ibmse.image_known", "ibmse.control_flags_unknown", "ibmse.config_uid_allowed",
+		"ibmse.host_key_allowed", "ibmse.freshness_required",
+	}
+	{[r.claim, r.value] | some r in result.reasons} == {
+		["ibmse.image", null],
+		["ibmse.image.allow_dumping", null],
+		["ibmse.config_uid", null],
+		["ibmse.additional_data.image_public_host_key_hash", null],
+		["ibmse.additional_data.attestation_public_host_key_hash", null],
+		["evidence.nonce_verified", null],
+	}
+	result.trust_vector == {"instance-identity": 97, "configuration": 36, "executables": 33, "hardware": 97}
+}
+
+test_empty_input_with_default_data if {
+	result := result_for({"tee": "ibmse"}, data.ibmse)
+	rules_of(result) == {"ibmse.image_reference_values", "ibmse.control_flags_unknown"}
+	result.trust_vector.configuration == 36
+}
+
+# Each claim removed from the good input: exactly its rule fires, reporting null.
+removed_claim_fires(path, rule, claim) if {
+	result := result_for(json.remove(good_input, [path]), ref)
+	[[r.rule, r.claim, r.value] | some r in result.reasons] == [[rule, claim, null]]
+}
+
+test_removed_allow_dumping_is_unknown if {
+	removed_claim_fires("ibmse/image/allow_dumping", "ibmse.control_flags_unknown", "ibmse.image.allow_dumping")
+}
+
+test_removed_config_uid_is_not_allowed if {
+	removed_claim_fires("ibmse/config_uid", "ibmse.config_uid_allowed", "ibmse.config_uid")
+}
+
+test_removed_host_key_hash_is_not_allowed if {
+	removed_claim_fires(
+		"ibmse/additional_data/image_public_host_key_hash",
+		"ibmse.host_key_allowed", "ibmse.additional_data.image_public_host_key_hash",
+	)
+}
+
+test_removed_nonce_verified_is_not_fresh if {
+	removed_claim_fires("evidence/nonce_verified", "ibmse.freshness_required", "evidence.nonce_verified")
+}
+
+# A tag the reference names and the input lacks: the image is unknown, the tags shown are reported.
+test_removed_image_tag_is_not_known if {
+	result := result_for(json.remove(good_input, ["ibmse/image/pld"]), ref)
+	[[r.rule, r.value] | some r in result.reasons] == [["ibmse.image_known", {"ald": ald, "tld": tld, "tag": tag}]]
+}
+
+test_removed_image_is_unknown_and_its_flags_too if {
+	result := result_for(json.remove(good_input, ["ibmse/image"]), ref)
+	{[r.rule, r.value] | some r in result.reasons} == {["ibmse.image_known", null], ["ibmse.control_flags_unknown", null]}
+}
+
+test_removed_additional_data_leaves_both_host_keys_unknown if {
+	result := result_for(json.remove(good_input, ["ibmse/additional_data"]), ref)
+	{[r.claim, r.value] | some r in result.reasons} == {
+		["ibmse.additional_data.image_public_host_key_hash", null],
+		["ibmse.additional_data.attestation_public_host_key_hash", null],
+	}
+}

@@ -1,5 +1,6 @@
 # Default appraisal policy for AMD SEV-ES guests.
 # Reference values come from data["sev-es"] (policies/sev-es/data.json, overridden with --data).
+# Pessimistic: a claim not shown good is not good (see policies/lib/amd_sev.rego).
 package ccpolicy.sev_es
 
 import rego.v1
@@ -20,10 +21,14 @@ es_problems contains {
 	"claim": "sev-es.policy.es",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.contraindicated,
-	"message": "the guest policy does not require encrypted state (ES clear)",
-	"value": false,
+	"message": "the guest policy does not require encrypted state (ES clear, or not shown set)",
+	"value": es,
 	"expected": true,
 } if {
-	amd_sev.claims.launch_measurement_checked
-	not amd_sev.claims.policy.es
+	not amd_sev.platform_chain_only
+	not input["sev-es"].policy.es == true
 }
+
+default es := null
+
+es := input["sev-es"].policy.es

@@ -1,5 +1,7 @@
 # Default appraisal policy for legacy AMD SEV guests (no encrypted register state).
 # Reference values come from data.sev (policies/sev/data.json, overridden with --data).
+# Pessimistic: a claim not shown good is not good (see policies/lib/amd_sev.rego). Register state is
+# judged by the TEE, not a claim: legacy SEV evidence never has ES set.
 package ccpolicy.sev
 
 import rego.v1

@@ -7,6 +7,9 @@
 # values by their full path (data.ccpolicy.lib.ar4si.<name>), since a reference through the package
 # alias (ar4si.<name>) makes regorus build the whole ar4si package document (about 20 us each time),
 # and the affirmed values are written as numbers.
+#
+# Rule bodies test for the good value (`not input.snp.policy.debug == false`), so a claim missing from the
+# input is judged not good; the values reported in reasons come from rules with a default (null).
 package ccpolicy.snp
 
 import rego.v1
@@ -33,11 +36,11 @@ problems contains {
 	"claim": "snp.policy.debug",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.contraindicated,
-	"message": "the guest policy allows debugging: the hypervisor can read and change guest memory",
-	"value": true,
+	"message": "the guest policy allows debugging (or does not show it forbidden): the hypervisor can read and change guest memory",
+	"value": debug,
 	"expected": false,
 } if {
-	input.snp.policy.debug
+	not input.snp.policy.debug == false
 	not data.snp.allow_debug
 }
 
@@ -50,11 +53,11 @@ problems contains {
 	"claim": "snp.policy.migrate_ma",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.contraindicated,
-	"message": "the guest policy allows a migration agent, which can export guest memory",
-	"value": true,
+	"message": "the guest policy allows a migration agent (or does not show it forbidden), which can export guest memory",
+	"value": migrate_ma,
 	"expected": false,
 } if {
-	input.snp.policy.migrate_ma
+	not input.snp.policy.migrate_ma == false
 	not data.snp.allow_migration_agent
 }
 
@@ -67,11 +70,11 @@ problems contains {
 	"claim": "snp.platform_info.smt_enabled",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
-	"message": "SMT is enabled on the platform but the reference values forbid it",
-	"value": true,
+	"message": "SMT is enabled on the platform (or not shown disabled) but the reference values forbid it",
+	"value": smt_enabled,
 	"expected": false,
 } if {
-	input.snp.platform_info.smt_enabled
+	not input.snp.platform_info.smt_enabled == false
 	not data.snp.allow_smt
 }
 
@@ -109,14 +112,26 @@ problems contains {
 	"claim": "snp.policy.abi",
 	"trust_claim": "configuration",
 	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
-	"message": sprintf("the guest policy's minimum ABI %v.%v is below the required %v.%v", [have.major, have.minor, want.major, want.minor]),
-	"value": have,
-	"expected": want,
+	"message": sprintf("the guest policy's minimum ABI %v is below the required %v.%v (or not shown)", [abi_text, data.snp.min_abi.major, data.snp.min_abi.minor]),
+	"value": abi,
+	"expected": data.snp.min_abi,
 } if {
-	have := {"major": input.snp.policy.abi_major, "minor": input.snp.policy.abi_minor}
-	want := data.snp.min_abi
-	[have.major, have.minor] < [want.major, want.minor]
+	not abi_sufficient
 }
+
+abi_sufficient if {
+	[input.snp.policy.abi_major, input.snp.policy.abi_minor] >= [data.snp.min_abi.major, data.snp.min_abi.minor]
+	is_number(input.snp.policy.abi_major)
+	is_number(input.snp.policy.abi_minor)
+}
+
+default abi := null
+
+abi := {"major": input.snp.policy.abi_major, "minor": input.snp.policy.abi_minor}
+
+default abi_text := "not shown"
+
+abi_text := sprintf("%v.%v", [abi.major, abi.minor]) if abi != null
 
 # METADATA
 # title: The guest SVN meets the minimum
@@ -152,20 +167,43 @@ problems contains {
 	"claim": sprintf("snp.%s.%s", [which, component]),
 	"trust_claim": "hardware",
 	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
-	"message": sprintf("%s %s SVN %v is below the required %v", [which, component, have, want]),
-	"value": have,
+	"message": sprintf("%s %s SVN %v is below the required %v (or not shown)", [which, component, object.get(tcb, component, null), want]),
+	"value": object.get(tcb, component, null),
 	"expected": want,
 } if {
-	# Static paths: a variable key into input (input.snp[which]) costs regorus ten times more.
+	# Static paths: a variable key into input (input.snp[which]) reads, to ccpolicy lint, as reading
+	# every claim. With one TCB missing, the other is not checked either; the rule below reports it.
 	some which, tcb in {"reported_tcb": input.snp.reported_tcb, "committed_tcb": input.snp.committed_tcb}
 	some component, want in data.snp.min_tcb
-	have := tcb[component]
+	have := object.get(tcb, component, false)
 
-	# have is a number (fmc is null before Turin): true < have < "" is is_number(have) in Rego's order
-	# of types (null, booleans, numbers, strings, ...), without a builtin call for each component.
-	true < have
-	have < ""
+	# Below the minimum in Rego's order of types (null, booleans, numbers, strings, ...): a number
+	# below it, or a boolean, which is also what a missing component reads as. null is a component
+	# the platform does not have (fmc before Turin).
+	null < have
 	have < want
+}
+
+# METADATA
+# title: The reported TCB is shown
+# custom:
+#   threats: [outdated-tcb, tcb-downgrade]
+problems contains tcb_not_shown("reported_tcb") if not input.snp.reported_tcb
+
+# METADATA
+# title: The committed TCB is shown
+# custom:
+#   threats: [outdated-tcb, tcb-downgrade]
+problems contains tcb_not_shown("committed_tcb") if not input.snp.committed_tcb
+
+tcb_not_shown(which) := {
+	"rule": "snp.minimum_tcb",
+	"claim": concat(".", ["snp", which]),
+	"trust_claim": "hardware",
+	"ar4si": data.ccpolicy.lib.ar4si.known_vulnerabilities,
+	"message": sprintf("the report's %s is not shown, so it cannot meet the minimum", [which]),
+	"value": null,
+	"expected": data.snp.min_tcb,
 }
 
 # METADATA
@@ -178,13 +216,17 @@ problems contains {
 	"trust_claim": "executables",
 	"ar4si": data.ccpolicy.lib.ar4si.unrecognized_executables,
 	"message": "the launch measurement is not among the reference values",
-	"value": object.get(input.evidence.measurements, "launch", null),
+	"value": launch_measurement,
 	"expected": data.snp.measurements,
 } if {
 	not measurement_known
 }
 
 measurement_known if lower(input.evidence.measurements.launch) in {lower(m) | some m in data.snp.measurements}
+
+default launch_measurement := null
+
+launch_measurement := input.evidence.measurements.launch
 
 # METADATA
 # title: A verified nonce when the reference values require freshness
@@ -196,7 +238,7 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": data.ccpolicy.lib.ar4si.unrecognized,
 	"message": "the reference values require a verified nonce, and none was checked",
-	"value": input.evidence.nonce_verified,
+	"value": nonce_verified_claim,
 	"expected": true,
 } if {
 	data.snp.require_freshness
@@ -204,3 +246,19 @@ problems contains {
 }
 
 nonce_verified if input.evidence.nonce_verified == true
+
+default nonce_verified_claim := null
+
+nonce_verified_claim := input.evidence.nonce_verified
+
+default debug := null
+
+debug := input.snp.policy.debug
+
+default migrate_ma := null
+
+migrate_ma := input.snp.policy.migrate_ma
+
+default smt_enabled := null
+
+smt_enabled := input.snp.platform_info.smt_enabled

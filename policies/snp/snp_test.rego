@@ -167,3 +167,64 @@ test_affirmed_values_are_the_ar4si_constants if {
 		"runtime-opaque": data.ccpolicy.lib.ar4si.affirming,
 	}
 }
+
+test_empty_input_is_denied_on_every_count if {
+	strict := object.union(good_data, {"allow_smt": false})
+	result := result_for({"tee": "snp"}, strict)
+	rules_of(result) == {
+		"snp.debug_forbidden", "snp.migration_agent_forbidden", "snp.smt_forbidden", "snp.vmpl_allowed",
+		"snp.minimum_abi", "snp.minimum_guest_svn", "snp.minimum_tcb", "snp.measurement_known",
+		"snp.freshness_required",
+	}
+	every reason in result.reasons {
+		reason.value == null
+	}
+	{r.claim | some r in result.reasons; r.rule == "snp.minimum_tcb"} == {"snp.reported_tcb", "snp.committed_tcb"}
+	result.trust_vector == {
+		"instance-identity": 97, "configuration": 96, "executables": 33,
+		"hardware": 32, "runtime-opaque": 2,
+	}
+}
+
+removed(path) := json.patch(good_input, [{"op": "remove", "path": path}])
+
+test_each_missing_claim_is_judged_not_good if {
+	strict := object.union(good_data, {"allow_smt": false})
+	expected := {
+		"/snp/policy/debug": "snp.debug_forbidden",
+		"/snp/policy/migrate_ma": "snp.migration_agent_forbidden",
+		"/snp/platform_info/smt_enabled": "snp.smt_forbidden",
+		"/snp/policy/abi_minor": "snp.minimum_abi",
+		"/evidence/nonce_verified": "snp.freshness_required",
+	}
+	every path, rule in expected {
+		result := result_for(removed(path), object.union(strict, {"allow_smt": path != "/snp/platform_info/smt_enabled"}))
+		rules_of(result) == {rule}
+	}
+}
+
+test_a_missing_or_boolean_tcb_component_is_not_sufficient if {
+	missing := result_for(removed("/snp/committed_tcb/microcode"), good_data)
+	[reason] := missing.reasons
+	reason.claim == "snp.committed_tcb.microcode"
+	reason.value == null
+	boolean := result_for(json.patch(good_input, [{"op": "replace", "path": "/snp/reported_tcb/bl", "value": true}]), good_data)
+	[{"rule": "snp.minimum_tcb", "claim": "snp.reported_tcb.bl", "value": true}] == [{k: r[k] | some k in ["rule", "claim", "value"]} | some r in boolean.reasons]
+}
+
+test_a_missing_tcb_is_not_sufficient if {
+	doc := json.patch(good_input, [
+		{"op": "remove", "path": "/snp/reported_tcb"},
+		{"op": "replace", "path": "/snp/committed_tcb/snp", "value": 7},
+	])
+	result := result_for(doc, good_data)
+	{[r.rule, r.claim, r.value] | some r in result.reasons} == {["snp.minimum_tcb", "snp.reported_tcb", null]}
+	result.trust_vector.hardware == 32
+}
+
+test_the_abi_reason_shows_the_version if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/snp/policy/abi_major", "value": 0}])
+	[reason] := result_for(doc, object.union(good_data, {"min_abi": {"major": 1, "minor": 0}})).reasons
+	reason.message == "the guest policy's minimum ABI 0.31 is below the required 1.0 (or not shown)"
+	reason.value == {"major": 0, "minor": 31}
+}

@@ -1,5 +1,11 @@
 # Default appraisal policy for TPM 2.0 quotes (with a TCG event log when one is given).
-# Reference values come from data.tpm: PCR values per "<bank>:pcr<N>" key, secure-boot and freshness demands.
+# Pessimistic: a claim not shown good is not good. Reference values come from data.tpm (policies/tpm/data.json,
+# overridden with --data): PCR values per "<bank>:pcr<N>" key (hex in any case), secure-boot and freshness demands.
+#
+# Rule bodies test for the good value, so a claim missing from the input is judged not good: a PCR the quote
+# does not show is not among its reference values, a secure-boot state no verified event log states is unknown.
+# The values reported in reasons come from the rules with a default at the end of the file, which are
+# evaluated only when a reason is made.
 package ccpolicy.tpm
 
 import rego.v1
@@ -42,12 +48,21 @@ problems contains {
 	"claim": sprintf("evidence.measurements.%s", [key]),
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
-	"message": sprintf("%s is not among its reference values", [key]),
-	"value": object.get(input.evidence.measurements, key, null),
+	"message": sprintf("%s is not among its reference values (or not shown by the quote)", [key]),
+	"value": pcr_value(key),
 	"expected": allowed,
 } if {
 	some key, allowed in ref.pcrs
-	not lower(object.get(input.evidence.measurements, key, "")) in {lower(value) | some value in allowed}
+	not key in pcrs_known
+}
+
+# The PCRs the quote shows with a listed value. A set rule, not `not lower(...) in ...` over the input: on OPA a
+# negated expression over a missing reference is undefined, where regorus negates it.
+pcrs_known contains key if {
+	some key, allowed in ref.pcrs
+	value := input.evidence.measurements[key]
+	is_string(value)
+	lower(value) in {lower(listed) | some listed in allowed}
 }
 
 # METADATA
@@ -96,9 +111,18 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the reference values require a verified nonce (the quote's extraData), and none was checked",
-	"value": input.evidence.nonce_verified,
+	"value": nonce_verified,
 	"expected": true,
 } if {
 	ref.require_freshness
 	not input.evidence.nonce_verified == true
 }
+
+# Claim values as reasons report them (null when missing).
+pcr_value(key) := value if {
+	value := input.evidence.measurements[key]
+} else := null
+
+default nonce_verified := null
+
+nonce_verified := input.evidence.nonce_verified

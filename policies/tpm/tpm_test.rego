@@ -67,3 +67,53 @@ test_freshness_required if {
 	rules_of(result) == {"tpm.freshness_required"}
 	result.trust_vector["instance-identity"] == 97
 }
+
+test_empty_input_is_denied_on_every_count if {
+	result := result_for({"tee": "tpm"}, ref)
+	rules_of(result) == {"tpm.pcr_reference_values", "tpm.secure_boot_required", "tpm.freshness_required"}
+	{[r.claim, r.value] | some r in result.reasons} == {
+		["evidence.measurements.sha256:pcr0", null],
+		["evidence.measurements.sha256:pcr7", null],
+		["tpm.event_log.secure_boot", null],
+		["evidence.nonce_verified", null],
+	}
+	result.trust_vector == {"instance-identity": 97, "configuration": 36, "executables": 33, "hardware": 2}
+}
+
+test_empty_input_with_default_data if {
+	result := result_for({"tee": "tpm"}, data.tpm)
+	rules_of(result) == {"tpm.pcr_reference_values", "tpm.secure_boot_required"}
+	result.trust_vector.configuration == 36
+}
+
+# Each claim removed from the good input: exactly its rule fires, reporting null.
+removed_claim_fires(path, rule, claim) if {
+	result := result_for(json.remove(good_input, [path]), ref)
+	[[r.rule, r.claim, r.value] | some r in result.reasons] == [[rule, claim, null]]
+}
+
+test_removed_pcr_is_not_known if {
+	removed_claim_fires("evidence/measurements/sha256:pcr7", "tpm.pcr_reference_values", "evidence.measurements.sha256:pcr7")
+}
+
+test_removed_measurements_are_not_known if {
+	result := result_for(json.remove(good_input, ["evidence/measurements"]), ref)
+	{[r.claim, r.value] | some r in result.reasons} == {
+		["evidence.measurements.sha256:pcr0", null],
+		["evidence.measurements.sha256:pcr7", null],
+	}
+}
+
+test_pcr_value_not_a_string if {
+	doc := json.patch(good_input, [{"op": "replace", "path": "/evidence/measurements/sha256:pcr7", "value": null}])
+	[r.claim | some r in result_for(doc, ref).reasons] == ["evidence.measurements.sha256:pcr7"]
+}
+
+test_removed_secure_boot_is_unknown if {
+	removed_claim_fires("tpm/event_log/secure_boot", "tpm.secure_boot_required", "tpm.event_log.secure_boot")
+	removed_claim_fires("tpm", "tpm.secure_boot_required", "tpm.event_log.secure_boot")
+}
+
+test_removed_nonce_verified_is_not_fresh if {
+	removed_claim_fires("evidence/nonce_verified", "tpm.freshness_required", "evidence.nonce_verified")
+}

@@ -68,8 +68,9 @@ def test_dropping_the_debug_and_freshness_rules_opens_those_threats(tmp_path: Pa
     policy = tmp_path / "snp"
     shutil.copytree(DEFAULT_POLICIES / "snp", policy, ignore=shutil.ignore_patterns("*_test.rego"))
     blocks = (policy / "snp.rego").read_text().split("\n\n")
-    kept = [b for b in blocks if "snp.debug_forbidden" not in b and "snp.freshness_required" not in b]
-    assert len(blocks) - len(kept) == 2
+    dropped = ("snp.debug_forbidden", "snp.freshness_required", "debug := ")  # the rules and the debug value
+    kept = [b for b in blocks if not any(marker in b for marker in dropped)]
+    assert len(blocks) - len(kept) == 4
     (policy / "snp.rego").write_text("\n\n".join(kept))
     lint = lint_policy(policy, known_tees=known_tees, threat_models=BUILT_IN_MODELS, report_threats=True)
     assert lint.threat_coverage[0].unmitigated == ("debug-access", "replay")
