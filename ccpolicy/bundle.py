@@ -7,6 +7,11 @@ another bundle that would write there.  A signature is a JWT (ES256 or RS256) wh
 every file but ``.signatures.json`` with its SHA-256 digest: over the bytes of a Rego file, and over
 OPA's canonical form of a JSON file (objects with sorted keys, no whitespace), so that whitespace does
 not change the digest.
+
+One bundle may hold several policies (one per TEE): an OPA server refuses two bundles whose roots overlap,
+and every ccpolicy policy brings the shared library. The manifest's ``metadata.ccpolicy.policies`` maps
+each policy's query to its policy id; the revision is that id for one policy, and a digest of the map for
+several, so a server's revision names exactly which policies it runs.
 """
 
 from __future__ import annotations
@@ -123,30 +128,49 @@ def bundle_module_path(module_path: str, base: str | None = None) -> str:
     return "/".join(parts)
 
 
-def bundle_files(
-    policy: Policy,
-    *,
-    revision: str | None = None,
-    base: str | None = None,
-    metadata: Mapping[str, JsonValue] | None = None,
-) -> list[BundleFile]:
-    """The manifest, the modules and data.json of a policy (no signature)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BundledPolicy:
+    policy: Policy
+    base: str | None = None
+    """The policy's directory: its modules go below the directory's name in the bundle."""
+
+
+def bundle_revision(policies: Sequence[Policy]) -> str:
+    """The policy id of a single policy; for several, a digest of their queries and ids."""
+    if len(policies) == 1:
+        return policies[0].policy_id
+    ids = {policy.query: policy.policy_id for policy in policies}
+    return "sha256:" + hashlib.sha256(canonical_json(ids).encode()).hexdigest()
+
+
+def bundle_files(policies: Sequence[BundledPolicy], *, revision: str | None = None) -> list[BundleFile]:
+    """The manifest, the modules and data.json of the policies (no signature)."""
+    if not policies:
+        raise ConfigurationError("a bundle needs at least one policy")
+    queries = [item.policy.query for item in policies]
+    if len(set(queries)) != len(queries):
+        raise ConfigurationError(f"two policies of the bundle answer the same query: {', '.join(sorted(queries))}")
+    modules: dict[str, PolicyModule] = {}
+    data: dict[str, JsonValue] = {}
+    for item in policies:
+        for module in item.policy.modules:
+            path = bundle_module_path(module.path, item.base)
+            known = modules.setdefault(path, module)
+            if known.text != module.text:
+                raise ConfigurationError(
+                    f"policy modules {known.path} and {module.path} would both be {path} in the bundle"
+                )
+        for key, value in item.policy.data.items():
+            if data.setdefault(key, value) != value:
+                raise ConfigurationError(f"the bundle's policies give different data for '{key}'")
     manifest: dict[str, JsonValue] = {
-        "revision": revision or policy.policy_id,
-        "roots": list(bundle_roots(policy.modules, policy.data)),
-        "metadata": {"ccpolicy": {"policy_id": policy.policy_id, "query": policy.query, **(metadata or {})}},
+        "revision": revision or bundle_revision([item.policy for item in policies]),
+        "roots": list(bundle_roots(list(modules.values()), data)),
+        "metadata": {"ccpolicy": {"policies": {item.policy.query: item.policy.policy_id for item in policies}}},
     }
     files = [BundleFile(path=MANIFEST_NAME, content=_json_bytes(manifest))]
-    seen: dict[str, str] = {}
-    for module in policy.modules:
-        path = bundle_module_path(module.path, base)
-        if path in seen:
-            raise ConfigurationError(
-                f"policy modules {seen[path]} and {module.path} would both be {path} in the bundle"
-            )
-        seen[path] = module.path
-        files.append(BundleFile(path=path, content=module.text.encode()))
-    files.append(BundleFile(path=DATA_NAME, content=_json_bytes(dict(policy.data))))
+    files += [BundleFile(path=path, content=module.text.encode()) for path, module in modules.items()]
+    files.append(BundleFile(path=DATA_NAME, content=_json_bytes(data)))
     return files
 
 
@@ -195,14 +219,13 @@ def signatures_file(files: Sequence[BundleFile], key: BundleSigningKey) -> Bundl
 
 
 def build_bundle(
-    policy: Policy,
+    policies: Sequence[BundledPolicy],
     *,
     revision: str | None = None,
-    base: str | None = None,
     signing_key: BundleSigningKey | None = None,
 ) -> bytes:
-    """A gzipped tar bundle of the policy, signed when a key is given. The same input gives the same bytes."""
-    files = bundle_files(policy, revision=revision, base=base)
+    """A gzipped tar bundle of the policies, signed when a key is given. The same input gives the same bytes."""
+    files = bundle_files(policies, revision=revision)
     if signing_key is not None:
         files.append(signatures_file(files, signing_key))
     return tar_gz(files)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ccpolicy.bundle import build_bundle, load_bundle_signing_key
+from ccpolicy.bundle import BundledPolicy, build_bundle, bundle_revision, load_bundle_signing_key
 from ccpolicy.engines.opa_connection import OpaServerSettings
 from ccpolicy.engines.opa_engine import OpaEngine
 from ccpolicy.errors import ConfigurationError
@@ -26,14 +26,20 @@ def register(subparsers: Any) -> None:
         "bundle",
         help="write an OPA bundle (.manifest, Rego modules, data.json; optionally signed)",
         description="Write the policy directory, the shared library and its data as an OPA bundle that "
-        "`opa run --server --bundle FILE` loads or a bundle server serves.",
+        "`opa run --server --bundle FILE` loads or a bundle server serves. Several directories (one policy per "
+        "TEE) go into one bundle: an OPA server refuses two ccpolicy bundles, whose roots overlap.",
     )
-    bundle.add_argument("policy_dir", type=Path, metavar="POLICY_DIR", help="policy directory, e.g. policies/snp")
+    bundle.add_argument(
+        "policy_dirs", type=Path, nargs="+", metavar="POLICY_DIR", help="policy directory, e.g. policies/snp"
+    )
     bundle.add_argument("--out", type=Path, required=True, metavar="FILE", help="bundle file to write (.tar.gz)")
     bundle.add_argument(
         "--data", action="append", type=Path, default=[], metavar="FILE", help="JSON merged into data.json (repeatable)"
     )
-    bundle.add_argument("--revision", help="manifest revision (default: the policy id, sha256:...)")
+    bundle.add_argument(
+        "--revision",
+        help="manifest revision (default: the policy id, or a digest of the ids of several policies)",
+    )
     bundle.add_argument(
         "--signing-key", type=Path, metavar="PEM", help="EC P-256 (ES256) or RSA (RS256) key: add .signatures.json"
     )
@@ -49,25 +55,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    directory: Path = args.policy_dir
-    if not directory.is_dir():
-        raise ConfigurationError(f"policy directory {directory} does not exist")
+    for directory in args.policy_dirs:
+        if not directory.is_dir():
+            raise ConfigurationError(f"policy directory {directory} does not exist")
     if (args.key_id or args.scope) and not args.signing_key:
         raise ConfigurationError("--key-id and --scope go with --signing-key")
-    policy = load_policy(directory.name, policy_paths=[directory], data_paths=args.data)
+    policies = [
+        BundledPolicy(
+            policy=load_policy(directory.name, policy_paths=[directory], data_paths=args.data), base=str(directory)
+        )
+        for directory in args.policy_dirs
+    ]
     signing_key = (
         load_bundle_signing_key(args.signing_key, key_id=args.key_id, scope=args.scope) if args.signing_key else None
     )
-    content = build_bundle(policy, revision=args.revision, base=str(directory), signing_key=signing_key)
+    content = build_bundle(policies, revision=args.revision, signing_key=signing_key)
     try:
         args.out.write_bytes(content)
     except OSError as exc:
         raise ConfigurationError(f"cannot write bundle {args.out}: {exc.strerror}") from exc
     signed = " (signed, " + signing_key.algorithm.value + ")" if signing_key else ""
-    print(
-        f"wrote {args.out}: {len(policy.modules)} modules, revision {args.revision or policy.policy_id}{signed}",
-        file=sys.stderr,
-    )
+    revision = args.revision or bundle_revision([item.policy for item in policies])
+    names = ", ".join(directory.name for directory in args.policy_dirs)
+    print(f"wrote {args.out}: policies {names}, revision {revision}{signed}", file=sys.stderr)
     return 0
 
 
@@ -82,6 +92,12 @@ def add_opa_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--opa-timeout", type=float, metavar="SECONDS", help="time-out of each request")
     group.add_argument(
         "--unsafe-opa-skip-tls-verify", action="store_true", help="UNSAFE: do not verify the OPA server's certificate"
+    )
+    group.add_argument(
+        "--opa-from-bundle",
+        action="store_true",
+        help="the server runs the policies from a `ccpolicy policy bundle` bundle: query only, and accept a "
+        "decision only from a bundle that lists this policy's id for the query",
     )
 
 
@@ -102,6 +118,7 @@ def opa_settings(args: argparse.Namespace) -> OpaServerSettings:
         client_key=args.opa_client_key or base.client_key,
         timeout=args.opa_timeout if args.opa_timeout is not None else base.timeout,
         unsafe_skip_tls_verify=args.unsafe_opa_skip_tls_verify,
+        from_bundle=args.opa_from_bundle or base.from_bundle,
     )
 
 

@@ -42,6 +42,7 @@ CA_BUNDLE_VARIABLE = "CCPOLICY_OPA_CA_BUNDLE"
 CLIENT_CERT_VARIABLE = "CCPOLICY_OPA_CLIENT_CERT"
 CLIENT_KEY_VARIABLE = "CCPOLICY_OPA_CLIENT_KEY"
 TIMEOUT_VARIABLE = "CCPOLICY_OPA_TIMEOUT"
+FROM_BUNDLE_VARIABLE = "CCPOLICY_OPA_FROM_BUNDLE"
 INSTALL_HINT = "install the OPA engine's client: pip install 'ccpolicy[opa]' (opa-python-client)"
 UNSAFE_TLS_WARNING = (
     "TLS certificate verification of the OPA server is OFF (unsafe_skip_tls_verify): never in production"
@@ -75,16 +76,22 @@ class OpaServerSettings:
     """Retries of a request whose connection failed (not of answered requests)."""
     unsafe_skip_tls_verify: bool = False
     """Do not verify the server's certificate. Never for production."""
+    from_bundle: bool = False
+    """The server runs the policies from a bundle (``ccpolicy policy bundle``): query it, push nothing, and
+    accept a decision only from a bundle that lists this policy's id for the query."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> OpaServerSettings:
-        """Settings from CCPOLICY_OPA_URL, _TOKEN, _CA_BUNDLE, _CLIENT_CERT, _CLIENT_KEY and _TIMEOUT."""
+        """Settings from CCPOLICY_OPA_URL, _TOKEN, _CA_BUNDLE, _CLIENT_CERT, _CLIENT_KEY, _TIMEOUT and _FROM_BUNDLE."""
         env = os.environ if environ is None else environ
         timeout_text = env.get(TIMEOUT_VARIABLE)
         try:
             timeout = float(timeout_text) if timeout_text else DEFAULT_TIMEOUT
         except ValueError:
             raise ConfigurationError(f"{TIMEOUT_VARIABLE}={timeout_text!r} is not a number of seconds") from None
+        from_bundle_text = env.get(FROM_BUNDLE_VARIABLE, "").strip().lower()
+        if from_bundle_text not in {"", "0", "1", "false", "true"}:
+            raise ConfigurationError(f"{FROM_BUNDLE_VARIABLE}={from_bundle_text!r} is not 1/true or 0/false")
         return cls(
             url=env.get(URL_VARIABLE) or DEFAULT_URL,
             token=env.get(TOKEN_VARIABLE) or None,
@@ -92,6 +99,7 @@ class OpaServerSettings:
             client_certificate=_optional_path(env.get(CLIENT_CERT_VARIABLE)),
             client_key=_optional_path(env.get(CLIENT_KEY_VARIABLE)),
             timeout=timeout,
+            from_bundle=from_bundle_text in {"1", "true"},
         )
 
 
@@ -123,6 +131,40 @@ class ServerAddress:
             port=port,
             api_root=f"{prefix}/v1" if prefix else "v1",
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BundleManifest:
+    """What ccpolicy reads of a bundle's ``.manifest``."""
+
+    revision: str | None
+    roots: tuple[str, ...]
+    """Paths under ``data`` the bundle owns (OPA: none listed means everything)."""
+    policy_ids: Mapping[str, str]
+    """``metadata.ccpolicy.policies``: query -> policy id (empty for bundles ccpolicy did not write)."""
+
+    @classmethod
+    def from_json(cls, manifest: object) -> BundleManifest:
+        document = manifest if isinstance(manifest, dict) else {}
+        roots = document.get("roots", [""])
+        metadata = document.get("metadata")
+        ccpolicy = metadata.get("ccpolicy") if isinstance(metadata, dict) else None
+        policies = ccpolicy.get("policies") if isinstance(ccpolicy, dict) else None
+        revision = document.get("revision")
+        return cls(
+            revision=revision if isinstance(revision, str) else None,
+            roots=tuple(str(root) for root in roots) if isinstance(roots, list) else ("",),
+            policy_ids={
+                str(query): policy_id
+                for query, policy_id in (policies.items() if isinstance(policies, dict) else ())
+                if isinstance(policy_id, str)
+            },
+        )
+
+    def owns(self, rule_path: str) -> bool:
+        """Whether the rule (``ccpolicy.snp.result``) lies under one of the roots (an empty root is everything)."""
+        path = rule_path.replace(".", "/")
+        return any(root in {"", path} or path.startswith(root.rstrip("/") + "/") for root in self.roots)
 
 
 def _optional_path(text: str | None) -> Path | None:
@@ -198,6 +240,39 @@ class OpaConnection:
         if not isinstance(body, dict):
             raise PolicyError(f"OPA server at {self.url} answered data.{rule_path} with {body!r}", reason="policy.opa")
         return body.get("result", UNDEFINED)
+
+    def query_with_provenance(
+        self, rule_path: str, input_document: Mapping[str, JsonValue], *, action: str
+    ) -> tuple[JsonValue | Undefined, dict[str, str]]:
+        """The rule's value and the revision of each bundle the server ran it with (OPA's ``?provenance``)."""
+        with self._translated(action):
+            body = self._client.query_rule(dict(input_document), rule_path, query_params={"provenance": "true"})
+        if not isinstance(body, dict):
+            raise PolicyError(f"OPA server at {self.url} answered data.{rule_path} with {body!r}", reason="policy.opa")
+        bundles = body.get("provenance", {}).get("bundles", {}) if isinstance(body.get("provenance"), dict) else {}
+        revisions = {
+            str(name): details["revision"]
+            for name, details in (bundles.items() if isinstance(bundles, dict) else ())
+            if isinstance(details, dict) and isinstance(details.get("revision"), str)
+        }
+        return body.get("result", UNDEFINED), revisions
+
+    def bundle_manifests(self) -> dict[str, BundleManifest]:
+        """Each bundle the server holds, by name, with its manifest (``data.system.bundles``)."""
+        from opa_client.errors import PolicyNotFoundError
+
+        try:
+            with self._translated("reading the bundle manifests (data.system.bundles)"):
+                body = self._client.get_data("system/bundles")
+        except PolicyError as error:
+            if isinstance(error.__cause__, PolicyNotFoundError):  # undefined: the server holds no bundle
+                return {}
+            raise
+        bundles = body.get("result", {}) if isinstance(body, dict) else {}
+        return {
+            str(name): BundleManifest.from_json(details.get("manifest") if isinstance(details, dict) else None)
+            for name, details in (bundles.items() if isinstance(bundles, dict) else ())
+        }
 
     @contextmanager
     def _translated(self, action: str) -> Iterator[None]:

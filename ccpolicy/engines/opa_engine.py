@@ -18,6 +18,12 @@ What the engine writes on the server, all under names ccpolicy owns:
   goes into the attestation result.
 
 A policy is pushed once per policy id and server (and again only when the server lost or replaced it).
+
+With ``from_bundle`` the server already runs the policy from a bundle (``ccpolicy policy bundle``):
+nothing is written. The bundle that owns the query (by its manifest's roots) must list this policy's id
+for the query in ``metadata.ccpolicy.policies``, and each decision is taken with OPA's provenance, which
+must name that bundle at the revision whose manifest was read: so the decision was made by the policy
+whose id goes into the attestation result. Manifests are read again when the revision moves.
 Configuration: constructor ``settings`` or the ``CCPOLICY_OPA_*`` environment variables
 (see ``OpaServerSettings.from_environment``), so ``--engine opa`` works on every command.
 """
@@ -32,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ccpolicy.claims import JsonValue
-from ccpolicy.engines.opa_connection import UNDEFINED, OpaConnection, OpaServerSettings
+from ccpolicy.engines.opa_connection import UNDEFINED, BundleManifest, OpaConnection, OpaServerSettings
 from ccpolicy.errors import PolicyError
 from ccpolicy.hookspecs import hookimpl
 from ccpolicy.interfaces import Policy, PolicyEngine
@@ -185,6 +191,7 @@ class OpaEngine:
         self._generation = 0
         self._pushed: set[str] = set()
         self._plans: dict[str, ServerPlan] = {}
+        self._manifests: dict[str, BundleManifest] = {}
 
     @property
     def settings(self) -> OpaServerSettings:
@@ -200,6 +207,7 @@ class OpaEngine:
             self._settings = settings
             self._generation += 1
             self._pushed.clear()
+            self._manifests.clear()
 
     def connection(self) -> OpaConnection:
         """This thread's connection (a requests session is not shared between threads)."""
@@ -210,6 +218,8 @@ class OpaEngine:
         return current[1]
 
     def evaluate(self, policy: Policy, input_document: Mapping[str, JsonValue]) -> JsonValue:
+        if self.settings.from_bundle:
+            return self._ask_bundle(policy, input_document)
         answer = self._ask(policy, "decision", input_document)
         if "undefined" in answer:
             raise PolicyError(f"{policy.query} is undefined for this input", reason="policy.undefined")
@@ -219,6 +229,8 @@ class OpaEngine:
         """The query's value for each input, in one request (``input.batch``); any undefined value is a PolicyError."""
         if not input_documents:
             return []
+        if self.settings.from_bundle:  # a bundle holds no batch rule: one query per input
+            return [self._ask_bundle(policy, document) for document in input_documents]
         answer = self._ask(policy, "batch", {"batch": [dict(document) for document in input_documents]})
         results = answer.get("results")
         if not isinstance(results, Mapping):
@@ -260,6 +272,58 @@ class OpaEngine:
             f"({answer!r}): another client keeps replacing them",
             reason="policy.opa.conflict",
         )
+
+    def _ask_bundle(self, policy: Policy, input_document: Mapping[str, JsonValue]) -> JsonValue:
+        rule_path = query_rule_path(policy.query)
+        connection = self.connection()
+        for _attempt in range(2):
+            name, manifest = self._owning_bundle(connection, policy, rule_path)
+            value, revisions = connection.query_with_provenance(
+                rule_path, input_document, action=f"evaluating {policy.query} from bundle {name}"
+            )
+            if revisions.get(name) == manifest.revision:
+                if value is UNDEFINED:
+                    raise PolicyError(f"{policy.query} is undefined for this input", reason="policy.undefined")
+                return value
+            with self._lock:  # the bundle was replaced after its manifest was read: read it again
+                self._manifests.pop(name, None)
+        raise PolicyError(
+            f"the OPA server at {self.settings.url} replaced bundle {name} during two decisions in a row",
+            reason="policy.opa.revision",
+        )
+
+    def _owning_bundle(self, connection: OpaConnection, policy: Policy, rule_path: str) -> tuple[str, BundleManifest]:
+        with self._lock:
+            known = next(((n, m) for n, m in self._manifests.items() if m.owns(rule_path)), None)
+        if known is None:
+            manifests = connection.bundle_manifests()
+            with self._lock:
+                self._manifests = dict(manifests)
+            known = next(((n, m) for n, m in sorted(manifests.items()) if m.owns(rule_path)), None)
+        if known is None:
+            raise PolicyError(
+                f"no bundle on the OPA server at {self.settings.url} owns {policy.query}",
+                reason="policy.opa.bundle",
+                hint="load the bundle `ccpolicy policy bundle` writes (opa run --bundle, or a bundle service)",
+            )
+        name, manifest = known
+        listed = manifest.policy_ids.get(policy.query)
+        if listed != policy.policy_id or not manifest.revision:
+            raise PolicyError(
+                f"bundle {name} on the OPA server at {self.settings.url} (revision {manifest.revision}) runs "
+                f"{policy.query} as policy {listed or '(not a ccpolicy bundle)'}, not this policy ({policy.policy_id})",
+                reason="policy.opa.revision",
+                hint="build the bundle from the same policy and data (`ccpolicy policy bundle`), or pass the "
+                "--policy/--data the server's bundle was built from",
+            )
+        return name, manifest
+
+
+def query_rule_path(query: str) -> str:
+    """``data.ccpolicy.snp.result`` -> ``ccpolicy.snp.result``; only plain references can be queried."""
+    if not _QUERY.fullmatch(query) or "[" in query:
+        raise PolicyError(f"only a plain data reference can be queried in a bundle, not {query!r}", reason="policy.opa")
+    return query.removeprefix("data.")
 
 
 def upload_policy(connection: OpaConnection, plan: ServerPlan, data: Mapping[str, JsonValue]) -> None:

@@ -13,10 +13,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ccpolicy.bundle import (
     SIGNATURES_NAME,
+    BundledPolicy,
     BundleFile,
     SigningAlgorithm,
     build_bundle,
+    bundle_files,
     bundle_module_path,
+    bundle_revision,
     bundle_roots,
     canonical_json,
     load_bundle_signing_key,
@@ -68,17 +71,46 @@ def test_canonical_json_is_opas_signing_form() -> None:
 
 def test_bundle_holds_manifest_modules_and_data_and_is_reproducible() -> None:
     policy = load_policy("snp")
-    content = build_bundle(policy)
-    assert content == build_bundle(policy)
+    content = build_bundle([BundledPolicy(policy=policy)])
+    assert content == build_bundle([BundledPolicy(policy=policy)])
     files = read_bundle(content)
     manifest = json.loads(files[".manifest"])
     assert manifest["revision"] == policy.policy_id
     assert manifest["roots"] == bundle_roots(policy.modules, policy.data)
     assert "ccpolicy/snp" in manifest["roots"] and "snp" in manifest["roots"]
-    assert manifest["metadata"]["ccpolicy"]["query"] == "data.ccpolicy.snp.result"
+    assert manifest["metadata"]["ccpolicy"]["policies"] == {"data.ccpolicy.snp.result": policy.policy_id}
     assert json.loads(files["data.json"]) == policy.data
     assert {module.text for module in policy.modules} <= {text.decode() for text in files.values()}
     assert SIGNATURES_NAME not in files
+
+
+def test_several_policies_share_one_bundle_and_its_library() -> None:
+    policies = [load_policy(tee) for tee in ("snp", "tdx", "sev")]
+    files = read_bundle(
+        build_bundle([BundledPolicy(policy=policy, base=f"policies/{policy_name(policy)}") for policy in policies])
+    )
+    manifest = json.loads(files[".manifest"])
+    assert manifest["metadata"]["ccpolicy"]["policies"] == {policy.query: policy.policy_id for policy in policies}
+    assert manifest["revision"] == bundle_revision(policies) != bundle_revision(policies[:2])
+    assert manifest["revision"] not in {policy.policy_id for policy in policies}
+    assert {"ccpolicy/snp", "ccpolicy/tdx", "ccpolicy/sev", "ccpolicy/lib/ar4si"} <= set(manifest["roots"])
+    assert sum(1 for name in files if name.endswith("ar4si.rego")) == 1
+    assert set(json.loads(files["data.json"])) == {"snp", "tdx", "sev"}
+
+
+def policy_name(policy: Policy) -> str:
+    return policy.query.split(".")[2]
+
+
+def test_policies_that_disagree_cannot_share_a_bundle() -> None:
+    snp = load_policy("snp")
+    other_data = make_policy(snp.modules, {"snp": {"allow_debug": True}}, "data.other.result")
+    with pytest.raises(ConfigurationError, match="different data for 'snp'"):
+        bundle_files([BundledPolicy(policy=snp), BundledPolicy(policy=other_data)])
+    with pytest.raises(ConfigurationError, match="same query"):
+        bundle_files([BundledPolicy(policy=snp), BundledPolicy(policy=snp)])
+    with pytest.raises(ConfigurationError, match="at least one"):
+        bundle_files([])
 
 
 def test_roots_drop_nested_paths_and_module_paths_are_clean() -> None:
@@ -117,7 +149,9 @@ def test_signed_bundle_is_verified_and_served_by_opa(
     policy = snp_policy_with_tricky_data()
     key_path = write_key(tmp_path / "signing.pem", make_key(algorithm))
     bundle = tmp_path / "bundle.tar.gz"
-    bundle.write_bytes(build_bundle(policy, signing_key=load_bundle_signing_key(key_path, key_id="ccpolicy")))
+    bundle.write_bytes(
+        build_bundle([BundledPolicy(policy=policy)], signing_key=load_bundle_signing_key(key_path, key_id="ccpolicy"))
+    )
     assert SIGNATURES_NAME in read_bundle(bundle.read_bytes())
     server = start_bundle_server(
         opa_binary,
@@ -151,7 +185,7 @@ def test_tampered_signed_bundle_is_refused_by_opa(
 ) -> None:
     policy = load_policy("snp")
     key_path = write_key(tmp_path / "signing.pem", make_key(SigningAlgorithm.ES256))
-    original = build_bundle(policy, signing_key=load_bundle_signing_key(key_path))
+    original = build_bundle([BundledPolicy(policy=policy)], signing_key=load_bundle_signing_key(key_path))
     content = read_bundle(original)[tampered]
     if tampered == ".manifest":
         changed = json.dumps({**json.loads(content), "revision": "tampered"}).encode()
@@ -183,7 +217,9 @@ def test_bundle_signed_with_another_key_is_refused_by_opa(opa_binary: Path, opa_
     signer = write_key(tmp_path / "signer.pem", make_key(SigningAlgorithm.ES256))
     other = write_key(tmp_path / "other.pem", make_key(SigningAlgorithm.ES256))
     bundle = tmp_path / "bundle.tar.gz"
-    bundle.write_bytes(build_bundle(load_policy("snp"), signing_key=load_bundle_signing_key(signer)))
+    bundle.write_bytes(
+        build_bundle([BundledPolicy(policy=load_policy("snp"))], signing_key=load_bundle_signing_key(signer))
+    )
     server = start_bundle_server(
         opa_binary,
         opa_logs,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ccpolicy.appraisal import Appraisal, appraisal_from_decision
-from ccpolicy.bundle import build_bundle
+from ccpolicy.bundle import BundledPolicy, build_bundle
 from ccpolicy.claims import JsonValue
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import load_collateral
@@ -198,7 +198,7 @@ def bundle_server(opa_binary: Path, opa_logs: Path, tmp_path: Path) -> Iterator[
 
     def start(policy: Policy) -> OpaServerProcess:
         bundle = tmp_path / "bundle.tar.gz"
-        bundle.write_bytes(build_bundle(policy))
+        bundle.write_bytes(build_bundle([BundledPolicy(policy=policy)]))
         server = OpaServerProcess(opa_binary, ["--bundle", str(bundle)])
         servers.append(server)
         return server.start(opa_logs)

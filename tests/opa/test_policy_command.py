@@ -44,6 +44,17 @@ def test_bundle_of_a_policy_directory(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "wrote" in capsys.readouterr().err
 
 
+def test_one_bundle_of_several_policy_directories(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fleet.tar.gz"
+    directories = [SNP_POLICY.parent / tee for tee in ("snp", "tdx", "az-snp-vtpm")]
+    assert run_cli("policy", "bundle", *map(str, directories), "--out", str(out)) == 0
+    files = read_bundle(out.read_bytes())
+    assert {"snp/snp.rego", "tdx/tdx.rego", "az-snp-vtpm/az_snp_vtpm.rego", "lib/ar4si.rego"} <= set(files)
+    policies = json.loads(files[".manifest"])["metadata"]["ccpolicy"]["policies"]
+    assert set(policies) == {"data.ccpolicy.snp.result", "data.ccpolicy.tdx.result", "data.ccpolicy.az_snp_vtpm.result"}
+    assert "policies snp, tdx, az-snp-vtpm" in capsys.readouterr().err
+
+
 def test_signed_bundle_with_key_id_and_scope(tmp_path: Path) -> None:
     key = tmp_path / "key.pem"
     key.write_bytes(
