@@ -84,6 +84,11 @@ DEBUG_ALLOWED = LintRule(
     level=Level.ERROR,
     summary="The policy or its shipped reference values allow debugging.",
 )
+REASON_DROPPED_WHEN_MISSING = LintRule(
+    id="reason-dropped-when-missing",
+    level=Level.WARNING,
+    summary="A reason reads a claim with no default: when the claim is missing, the reason is dropped.",
+)
 NO_NONCE_BINDING = LintRule(
     id="no-nonce-binding",
     level=Level.ERROR,
@@ -127,6 +132,7 @@ UNMITIGATED_THREAT = LintRule(
 RULES = (
     DEBUG_NOT_CHECKED,
     DEBUG_ALLOWED,
+    REASON_DROPPED_WHEN_MISSING,
     NO_NONCE_BINDING,
     MEASUREMENT_ONLY,
     WEAK_TCB_ACCEPTED,
@@ -317,6 +323,20 @@ def _check_debug(context: _Context) -> Iterator[Finding]:
             )
 
 
+def _check_reason_values(context: _Context) -> Iterator[Finding]:
+    for rule in context.analysis.rules:
+        if rule.location.file not in context.analysis.own_files or not rule.head_claim_reads:
+            continue
+        claims = ", ".join(rule.head_claim_reads)
+        yield Finding(
+            rule=REASON_DROPPED_WHEN_MISSING,
+            message=f"the reason of {rule.head_fields.get('rule', rule.name)} reads {claims}: when that claim is "
+            "missing, the whole reason is undefined and the rule reports nothing; read it through a rule with a "
+            "`default` (e.g. `default x := null` and `x := input...`)",
+            location=rule.location,
+        )
+
+
 def _check_nonce(context: _Context) -> Iterator[Finding]:
     if not context.applies(REPLAY):
         return
@@ -460,6 +480,7 @@ def _check_tee_branches(context: _Context) -> Iterator[Finding]:
 
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_debug,
+    _check_reason_values,
     _check_nonce,
     _check_measurement_only,
     _check_weak_tcb,

@@ -91,6 +91,9 @@ class RegoRule:
     """String fields of the value a ``contains`` rule adds (``"rule": "snp.debug_forbidden"``)."""
     threats: tuple[str, ...] = ()
     """Threats named in the rule's METADATA annotation (``custom.threats``)."""
+    head_claim_reads: tuple[str, ...] = ()
+    """Input paths the object a ``contains`` rule adds reads with no default: when such a claim is
+    missing, the object is undefined and the rule adds nothing (``"value": input.snp.vmpl``)."""
 
     @property
     def key(self) -> str:
@@ -296,19 +299,50 @@ class PolicyStructure:
             assign = (next(iter(body["head"].values())) or {}).get("assign")
             constant = _scalar(assign["value"]) if assign else None
         head_fields: dict[str, str] = {}
+        head_claim_reads: list[str] = []
         head_set = body.get("head", {}).get("Set") if kind == "Spec" else None
         if head_set and head_set.get("key") and "Object" in head_set["key"]:
             for _, key, value in head_set["key"]["Object"]["fields"]:
                 if "String" in key and "String" in value:
                     head_fields[key["String"]["value"]] = value["String"]["value"]
+                head_claim_reads += self._claim_reads_without_default(module, value)
         return RegoRule(
             package=module.package,
             name=name,
             location=location,
             constant=constant,
             head_fields=head_fields,
+            head_claim_reads=tuple(dict.fromkeys(head_claim_reads)),
             threats=rule_annotations(module.contents.decode("utf-8", "replace"), location.line).threats,
         )
+
+    def _claim_reads_without_default(self, module: _Module, node: Any) -> list[str]:
+        """Input paths an expression reads that are undefined when the claim is missing: direct reads of
+        ``input.<path>`` and reads through rules without a ``default`` that stand for one."""
+        if isinstance(node, list):
+            return [path for item in node for path in self._claim_reads_without_default(module, item)]
+        if not isinstance(node, dict):
+            return []
+        chain = _flatten(node)
+        if chain is not None:
+            base, indexes = chain
+            found = [p for i in indexes if not isinstance(i, str) for p in self._claim_reads_without_default(module, i)]
+            if self._has_default(module, base):
+                return found
+            resolved = self.resolve(module, node, None)
+            if resolved is not None and resolved[0] == "input" and resolved[1]:
+                found.append(Reference(root="input", path=resolved[1], location=Location(file="", line=0)).dotted)
+            return found
+        return [
+            path
+            for key, value in node.items()
+            if key != "span"
+            for path in self._claim_reads_without_default(module, value)
+        ]
+
+    def _has_default(self, module: _Module, name: str) -> bool:
+        definitions = self._rules.get((module.package, name), [])
+        return any("Default" in rule for _, rule in definitions)
 
 
 class _Collector:

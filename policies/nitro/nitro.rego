@@ -151,7 +151,7 @@ problems contains {
 	"ar4si": data.ccpolicy.lib.ar4si.unrecognized,
 	"message": sprintf("%s; at most %v s old and %v s ahead are accepted", [age_text, max_age_seconds, max_clock_skew_seconds]),
 	"value": timestamp,
-	"expected": {"now": input.now, "max_age_seconds": max_age_seconds, "max_clock_skew_seconds": max_clock_skew_seconds},
+	"expected": {"now": evaluation_time, "max_age_seconds": max_age_seconds, "max_clock_skew_seconds": max_clock_skew_seconds},
 } if {
 	age_known
 	not age_within_bounds
@@ -205,3 +205,7 @@ max_age_seconds := ref.max_age_seconds
 default max_clock_skew_seconds := null
 
 max_clock_skew_seconds := ref.max_clock_skew_seconds
+
+default evaluation_time := null
+
+evaluation_time := input.now

@@ -37,12 +37,45 @@ def test_the_bad_policy_triggers_every_rule(known_tees: set[str]) -> None:
     by_rule = {(f.rule.id, Path(f.location.file).name, f.location.line) for f in lint.findings}
     text = (BAD_POLICY / "bad_snp.rego").read_text().splitlines()
     assert ("tcb-reported-committed", "bad_snp.rego", _line(text, "input.snp.reported_tcb.snp <")) in by_rule
+    dropped = [f for f in lint.findings if f.rule.id == "reason-dropped-when-missing"]
+    assert [(f.location.line, "input.evidence.tcb.status" in f.message) for f in dropped] == [
+        (_line(text, '"rule": "snp.tcb_status"') - 1, True)
+    ]
     assert ("data-key-missing", "bad_snp.rego", _line(text, "ref.strict")) in by_rule
     assert ("unreachable-tee-branch", "bad_snp.rego", _line(text, 'input.tee == "tdx"')) in by_rule
     assert ("debug-allowed", "bad_snp.rego", _line(text, "allow_debug_guests := true")) in by_rule
     assert ("debug-allowed", "data.json", 2) in by_rule
     measurement_only = [f for f in lint.findings if f.rule.id == "measurement-only"]
     assert [f.tee for f in measurement_only] == ["tdx"]
+
+
+REASON_HEADS = {
+    '"value": input.evidence.debug': True,
+    '"value": object.get(input.evidence, "debug", null)': True,
+    '"value": debug_alias': True,
+    '"value": debug_with_default': False,
+    '"value": object.get(input, "evidence", null)': False,
+    '"value": seen': False,
+    '"message": sprintf("%v", [input.evidence.debug])': True,
+}
+
+
+@pytest.mark.parametrize(("field", "flagged"), REASON_HEADS.items(), ids=list(REASON_HEADS))
+def test_a_reason_that_reads_a_claim_without_default_is_flagged(
+    field: str, flagged: bool, tmp_path: Path, known_tees: set[str]
+) -> None:
+    policy = tmp_path / "snp"
+    policy.mkdir()
+    (policy / "snp.rego").write_text(
+        "package ccpolicy.snp\n\nimport rego.v1\n\n"
+        'result := {"trust_vector": {"configuration": 2}, "reasons": [p | some p in problems]}\n\n'
+        'problems contains {"rule": "snp.debug", "claim": "evidence.debug", "message": "debug", '
+        f"{field}}} if {{\n\tseen := input.evidence.debug\n\tnot seen == false\n}}\n\n"
+        "debug_alias := input.evidence.debug\n\n"
+        "default debug_with_default := null\n\ndebug_with_default := input.evidence.debug\n"
+    )
+    lint = lint_policy(policy, known_tees=known_tees, threat_models={})
+    assert any(f.rule.id == "reason-dropped-when-missing" for f in lint.findings) is flagged
 
 
 def test_the_default_policies_have_no_finding(known_tees: set[str]) -> None:

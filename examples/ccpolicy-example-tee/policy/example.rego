@@ -3,6 +3,9 @@
 # (data.json beside this file, overridden with --data, e.g. the forge's refvalues.json).
 #
 # Use it with: ccpolicy verify EVIDENCE --collateral PIN --policy examples/ccpolicy-example-tee/policy
+#
+# Rule bodies test for the good value, so a missing claim counts as bad; the values reported in reasons
+# come from rules with a default (null), so a missing claim cannot drop its reason.
 package ccpolicy.example
 
 import rego.v1
@@ -30,7 +33,7 @@ problems contains {
 	"trust_claim": "configuration",
 	"ar4si": ar4si.contraindicated,
 	"message": "the example TEE runs in debug mode: its memory can be read by the host",
-	"value": object.get(input.evidence, "debug", null),
+	"value": debug,
 	"expected": false,
 } if {
 	not input.evidence.debug == false
@@ -46,11 +49,13 @@ problems contains {
 	"trust_claim": "executables",
 	"ar4si": ar4si.unrecognized_executables,
 	"message": "the workload measurement is not among the reference values",
-	"value": object.get(input.evidence, ["measurements", "workload"], null),
+	"value": workload_measurement,
 	"expected": ref.measurements,
 } if {
-	not input.evidence.measurements.workload in {m | some m in ref.measurements}
+	not measurement_known
 }
+
+measurement_known if input.evidence.measurements.workload in {m | some m in ref.measurements}
 
 # METADATA
 # title: Security version at or above the minimum
@@ -62,7 +67,7 @@ problems contains {
 	"trust_claim": "hardware",
 	"ar4si": ar4si.known_vulnerabilities,
 	"message": sprintf("the security version is below the minimum %v", [ref.minimum_svn]),
-	"value": object.get(input.evidence, ["tcb", "components", "svn"], null),
+	"value": svn,
 	"expected": {"minimum": ref.minimum_svn},
 } if {
 	not svn_sufficient
@@ -80,9 +85,25 @@ problems contains {
 	"trust_claim": "instance-identity",
 	"ar4si": ar4si.unrecognized,
 	"message": "the reference values require a verified nonce (the report_data), and none was checked",
-	"value": object.get(input.evidence, "nonce_verified", null),
+	"value": nonce_verified,
 	"expected": true,
 } if {
 	ref.require_freshness
 	not input.evidence.nonce_verified == true
 }
+
+default debug := null
+
+debug := input.evidence.debug
+
+default workload_measurement := null
+
+workload_measurement := input.evidence.measurements.workload
+
+default svn := null
+
+svn := input.evidence.tcb.components.svn
+
+default nonce_verified := null
+
+nonce_verified := input.evidence.nonce_verified

@@ -69,3 +69,15 @@ test_unverified_nonce_passes_when_freshness_is_not_required if {
 	result := result_for(patched([replace("/evidence/nonce_verified", null)]), object.union(good_data, {"require_freshness": false}))
 	count(result.reasons) == 0
 }
+
+test_empty_input_is_denied_on_every_count if {
+	result := result_for({"tee": "example"}, good_data)
+	rules_of(result) == {
+		"example.debug_disabled", "example.measurement_known",
+		"example.svn_minimum", "example.freshness_required",
+	}
+	every reason in result.reasons {
+		reason.value == null
+	}
+	result.trust_vector == {"instance-identity": 97, "configuration": 96, "executables": 33, "hardware": 32}
+}

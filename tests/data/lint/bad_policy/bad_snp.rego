@@ -18,12 +18,14 @@ affirmed := {"configuration": ar4si.affirming, "executables": ar4si.approved_boo
 # trust-claim-never-set: the vector is the fixed `affirmed`, so "hardware" from a reason is never set.
 result := {"trust_vector": affirmed, "reasons": [p | some p in problems]}
 
+# reason-dropped-when-missing: the value reads the claim with no default (a missing status drops the reason).
 problems contains {
 	"rule": "snp.tcb_status",
 	"claim": "evidence.tcb.status",
 	"trust_claim": "configuration",
 	"ar4si": ar4si.known_vulnerabilities,
 	"message": "TCB status not accepted",
+	"value": input.evidence.tcb.status,
 } if {
 	not input.evidence.tcb.status in accepted_statuses
 }
