@@ -89,6 +89,11 @@ REASON_DROPPED_WHEN_MISSING = LintRule(
     level=Level.WARNING,
     summary="A reason reads a claim with no default: when the claim is missing, the reason is dropped.",
 )
+NEGATION_OVER_MISSING_CLAIM = LintRule(
+    id="negation-over-missing-claim",
+    level=Level.ERROR,
+    summary="`not` over a call, membership or ordering of a claim: OPA and regorus disagree when it is missing.",
+)
 NO_NONCE_BINDING = LintRule(
     id="no-nonce-binding",
     level=Level.ERROR,
@@ -133,6 +138,7 @@ RULES = (
     DEBUG_NOT_CHECKED,
     DEBUG_ALLOWED,
     REASON_DROPPED_WHEN_MISSING,
+    NEGATION_OVER_MISSING_CLAIM,
     NO_NONCE_BINDING,
     MEASUREMENT_ONLY,
     WEAK_TCB_ACCEPTED,
@@ -337,6 +343,20 @@ def _check_reason_values(context: _Context) -> Iterator[Finding]:
         )
 
 
+def _check_negations(context: _Context) -> Iterator[Finding]:
+    for rule in context.analysis.rules:
+        if rule.location.file not in context.analysis.own_files or not rule.negated_claim_tests:
+            continue
+        claims = ", ".join(rule.negated_claim_tests)
+        yield Finding(
+            rule=NEGATION_OVER_MISSING_CLAIM,
+            message=f"rule {rule.head_fields.get('rule', rule.name)} negates a test of {claims}: with that claim "
+            "missing, OPA leaves `not f(x)` / `not x in s` / `not x > y` undefined (the rule does not fire) while "
+            "regorus makes it true; put the test in a helper rule and negate the helper (`not measurement_known`)",
+            location=rule.location,
+        )
+
+
 def _check_nonce(context: _Context) -> Iterator[Finding]:
     if not context.applies(REPLAY):
         return
@@ -481,6 +501,7 @@ def _check_tee_branches(context: _Context) -> Iterator[Finding]:
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_debug,
     _check_reason_values,
+    _check_negations,
     _check_nonce,
     _check_measurement_only,
     _check_weak_tcb,

@@ -94,6 +94,10 @@ class RegoRule:
     head_claim_reads: tuple[str, ...] = ()
     """Input paths the object a ``contains`` rule adds reads with no default: when such a claim is
     missing, the object is undefined and the rule adds nothing (``"value": input.snp.vmpl``)."""
+    negated_claim_tests: tuple[str, ...] = ()
+    """Input paths read with no default inside ``not`` over a call, a membership or an ordering
+    (``not input.x in s``, ``not f(input.x)``, ``not input.x > 1``): with the claim missing, OPA leaves
+    the negation undefined, regorus makes it true."""
 
     @property
     def key(self) -> str:
@@ -313,6 +317,7 @@ class PolicyStructure:
             constant=constant,
             head_fields=head_fields,
             head_claim_reads=tuple(dict.fromkeys(head_claim_reads)),
+            negated_claim_tests=tuple(dict.fromkeys(self._negated_claim_tests(module, body.get("bodies")))),
             threats=rule_annotations(module.contents.decode("utf-8", "replace"), location.line).threats,
         )
 
@@ -338,6 +343,18 @@ class PolicyStructure:
             for key, value in node.items()
             if key != "span"
             for path in self._claim_reads_without_default(module, value)
+        ]
+
+    def _negated_claim_tests(self, module: _Module, node: Any) -> list[str]:
+        if isinstance(node, list):
+            return [path for item in node for path in self._negated_claim_tests(module, item)]
+        if not isinstance(node, dict):
+            return []
+        negated = node.get("NotExpr")
+        if isinstance(negated, dict) and _tests_beyond_equality(negated.get("expr")):
+            return self._claim_reads_without_default(module, negated.get("expr"))
+        return [
+            path for key, value in node.items() if key != "span" for path in self._negated_claim_tests(module, value)
         ]
 
     def _has_default(self, module: _Module, name: str) -> bool:
@@ -497,6 +514,20 @@ def _static(chain: tuple[str, list[Any]]) -> list[str]:
         elif isinstance(index, dict) and "String" in index:
             names.append(str(index["String"]["value"]))
     return names
+
+
+def _tests_beyond_equality(node: Any) -> bool:
+    """Whether an expression holds a call, a membership or a comparison other than ``==``."""
+    if isinstance(node, list):
+        return any(_tests_beyond_equality(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    if "Call" in node or "Membership" in node:
+        return True
+    comparison = node.get("BoolExpr")
+    if isinstance(comparison, dict) and comparison.get("op") != "Eq":
+        return True
+    return any(_tests_beyond_equality(value) for key, value in node.items() if key != "span")
 
 
 def _alias_value(rule: dict[str, Any]) -> dict[str, Any] | None:

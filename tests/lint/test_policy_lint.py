@@ -78,6 +78,38 @@ def test_a_reason_that_reads_a_claim_without_default_is_flagged(
     assert any(f.rule.id == "reason-dropped-when-missing" for f in lint.findings) is flagged
 
 
+NEGATIONS = {
+    "not input.evidence.tcb.status in accepted": True,
+    'not startswith(input.evidence.version, "1.")': True,
+    "not input.evidence.svn > 2": True,
+    'not lower(input.evidence.version) == "1.0"': True,
+    "not status_alias in accepted": True,
+    "not input.evidence.debug == false": False,
+    "not status_known": False,
+    "not status_with_default in accepted": False,
+    'not object.get(input, "evidence", {}) == {}': False,
+}
+
+
+@pytest.mark.parametrize(("statement", "flagged"), NEGATIONS.items(), ids=list(NEGATIONS))
+def test_a_negated_test_of_a_claim_is_flagged(
+    statement: str, flagged: bool, tmp_path: Path, known_tees: set[str]
+) -> None:
+    policy = tmp_path / "snp"
+    policy.mkdir()
+    (policy / "snp.rego").write_text(
+        'package ccpolicy.snp\n\nimport rego.v1\n\naccepted := {"UpToDate"}\n\n'
+        'result := {"trust_vector": {"configuration": 2}, "reasons": [p | some p in problems]}\n\n'
+        'problems contains {"rule": "snp.check", "claim": "evidence", "message": "bad"} if {\n'
+        f"\t{statement}\n}}\n\n"
+        "status_alias := input.evidence.tcb.status\n\n"
+        "default status_with_default := null\n\nstatus_with_default := input.evidence.tcb.status\n\n"
+        "status_known if input.evidence.tcb.status in accepted\n"
+    )
+    lint = lint_policy(policy, known_tees=known_tees, threat_models={})
+    assert any(f.rule.id == "negation-over-missing-claim" for f in lint.findings) is flagged
+
+
 def test_the_default_policies_have_no_finding(known_tees: set[str]) -> None:
     targets = lint_targets([DEFAULT_POLICIES])
     assert {target.name for target in targets} >= {"snp", "sev", "sev-es", "tpm"}

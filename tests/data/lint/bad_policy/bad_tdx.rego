@@ -16,8 +16,10 @@ problems contains {
 	"ar4si": ar4si.unrecognized_executables,
 	"message": "unknown MRTD",
 } if {
-	not input.evidence.measurements.mrtd in data.tdx.mrtds
+	not mrtd_known
 }
+
+mrtd_known if input.evidence.measurements.mrtd in data.tdx.mrtds
 
 problems contains {
 	"rule": "tdx.debug_forbidden",
