@@ -329,32 +329,29 @@ def _check_debug(context: _Context) -> Iterator[Finding]:
             )
 
 
-def _check_reason_values(context: _Context) -> Iterator[Finding]:
+def _check_missing_claim_traps(context: _Context) -> Iterator[Finding]:
+    """Rules of the policy that say nothing, or differ between engines, when a claim is missing."""
     for rule in context.analysis.rules:
-        if rule.location.file not in context.analysis.own_files or not rule.head_claim_reads:
+        if rule.location.file not in context.analysis.own_files:
             continue
-        claims = ", ".join(rule.head_claim_reads)
-        yield Finding(
-            rule=REASON_DROPPED_WHEN_MISSING,
-            message=f"the reason of {rule.head_fields.get('rule', rule.name)} reads {claims}: when that claim is "
-            "missing, the whole reason is undefined and the rule reports nothing; read it through a rule with a "
-            "`default` (e.g. `default x := null` and `x := input...`)",
-            location=rule.location,
-        )
-
-
-def _check_negations(context: _Context) -> Iterator[Finding]:
-    for rule in context.analysis.rules:
-        if rule.location.file not in context.analysis.own_files or not rule.negated_claim_tests:
-            continue
-        claims = ", ".join(rule.negated_claim_tests)
-        yield Finding(
-            rule=NEGATION_OVER_MISSING_CLAIM,
-            message=f"rule {rule.head_fields.get('rule', rule.name)} negates a test of {claims}: with that claim "
-            "missing, OPA leaves `not f(x)` / `not x in s` / `not x > y` undefined (the rule does not fire) while "
-            "regorus makes it true; put the test in a helper rule and negate the helper (`not measurement_known`)",
-            location=rule.location,
-        )
+        name = rule.head_fields.get("rule", rule.name)
+        if rule.head_claim_reads:
+            yield Finding(
+                rule=REASON_DROPPED_WHEN_MISSING,
+                message=f"the reason of {name} reads {', '.join(rule.head_claim_reads)}: when that claim is "
+                "missing, the whole reason is undefined and the rule reports nothing; read it through a rule with "
+                "a `default` (e.g. `default x := null` and `x := input...`)",
+                location=rule.location,
+            )
+        if rule.negated_claim_tests:
+            yield Finding(
+                rule=NEGATION_OVER_MISSING_CLAIM,
+                message=f"rule {name} negates a test of {', '.join(rule.negated_claim_tests)}: with that claim "
+                "missing, OPA leaves `not f(x)` / `not x in s` / `not x > y` undefined (the rule does not fire) "
+                "while regorus makes it true; put the test in a helper rule and negate the helper "
+                "(`not measurement_known`)",
+                location=rule.location,
+            )
 
 
 def _check_nonce(context: _Context) -> Iterator[Finding]:
@@ -500,8 +497,7 @@ def _check_tee_branches(context: _Context) -> Iterator[Finding]:
 
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_debug,
-    _check_reason_values,
-    _check_negations,
+    _check_missing_claim_traps,
     _check_nonce,
     _check_measurement_only,
     _check_weak_tcb,

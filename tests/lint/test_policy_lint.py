@@ -60,22 +60,29 @@ REASON_HEADS = {
 }
 
 
+def lint_ids_of_one_rule(directory: Path, head_field: str, statement: str, known_tees: set[str]) -> set[str]:
+    """The lint rules that fire on an SNP policy of one problem rule with that head field and body statement."""
+    directory.mkdir()
+    (directory / "snp.rego").write_text(
+        'package ccpolicy.snp\n\nimport rego.v1\n\naccepted := {"UpToDate"}\n\n'
+        'result := {"trust_vector": {"configuration": 2}, "reasons": [p | some p in problems]}\n\n'
+        f'problems contains {{"rule": "snp.check", "claim": "evidence", "message": "bad", {head_field}}} if {{\n'
+        f"\tseen := input.evidence.debug\n\t{statement}\n}}\n\n"
+        "debug_alias := input.evidence.debug\n\n"
+        "default debug_with_default := null\n\ndebug_with_default := input.evidence.debug\n\n"
+        "status_alias := input.evidence.tcb.status\n\n"
+        "default status_with_default := null\n\nstatus_with_default := input.evidence.tcb.status\n\n"
+        "status_known if input.evidence.tcb.status in accepted\n"
+    )
+    return {f.rule.id for f in lint_policy(directory, known_tees=known_tees, threat_models={}).findings}
+
+
 @pytest.mark.parametrize(("field", "flagged"), REASON_HEADS.items(), ids=list(REASON_HEADS))
 def test_a_reason_that_reads_a_claim_without_default_is_flagged(
     field: str, flagged: bool, tmp_path: Path, known_tees: set[str]
 ) -> None:
-    policy = tmp_path / "snp"
-    policy.mkdir()
-    (policy / "snp.rego").write_text(
-        "package ccpolicy.snp\n\nimport rego.v1\n\n"
-        'result := {"trust_vector": {"configuration": 2}, "reasons": [p | some p in problems]}\n\n'
-        'problems contains {"rule": "snp.debug", "claim": "evidence.debug", "message": "debug", '
-        f"{field}}} if {{\n\tseen := input.evidence.debug\n\tnot seen == false\n}}\n\n"
-        "debug_alias := input.evidence.debug\n\n"
-        "default debug_with_default := null\n\ndebug_with_default := input.evidence.debug\n"
-    )
-    lint = lint_policy(policy, known_tees=known_tees, threat_models={})
-    assert any(f.rule.id == "reason-dropped-when-missing" for f in lint.findings) is flagged
+    found = lint_ids_of_one_rule(tmp_path / "snp", field, "not seen == false", known_tees)
+    assert ("reason-dropped-when-missing" in found) is flagged
 
 
 NEGATIONS = {
@@ -95,19 +102,8 @@ NEGATIONS = {
 def test_a_negated_test_of_a_claim_is_flagged(
     statement: str, flagged: bool, tmp_path: Path, known_tees: set[str]
 ) -> None:
-    policy = tmp_path / "snp"
-    policy.mkdir()
-    (policy / "snp.rego").write_text(
-        'package ccpolicy.snp\n\nimport rego.v1\n\naccepted := {"UpToDate"}\n\n'
-        'result := {"trust_vector": {"configuration": 2}, "reasons": [p | some p in problems]}\n\n'
-        'problems contains {"rule": "snp.check", "claim": "evidence", "message": "bad"} if {\n'
-        f"\t{statement}\n}}\n\n"
-        "status_alias := input.evidence.tcb.status\n\n"
-        "default status_with_default := null\n\nstatus_with_default := input.evidence.tcb.status\n\n"
-        "status_known if input.evidence.tcb.status in accepted\n"
-    )
-    lint = lint_policy(policy, known_tees=known_tees, threat_models={})
-    assert any(f.rule.id == "negation-over-missing-claim" for f in lint.findings) is flagged
+    found = lint_ids_of_one_rule(tmp_path / "snp", '"value": null', statement, known_tees)
+    assert ("negation-over-missing-claim" in found) is flagged
 
 
 def test_the_default_policies_have_no_finding(known_tees: set[str]) -> None:
