@@ -87,7 +87,7 @@ def test_whole_verify_warm(benchmark, case: dict[str, object], host: PluginHost,
     assert outcome.exit_code == 0
 
 
-def test_whole_verify_warm_sequential(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+def test_sequential_whole_verify_warm(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
     """The same call with everything in the calling thread, in order (one CPU's worth of work)."""
     pipeline = pipeline_with_reference(host, case, tmp_path_factory, overlap_appraisal=False)
     arguments = {"now": NOW, "collateral": case["collateral"]}

@@ -26,6 +26,8 @@ class BenchmarkRole(enum.Enum):
     VERIFY = "verify"
     APPRAISE = "appraise"
     WHOLE = "whole"
+    SEQUENTIAL = "sequential"
+    """The whole call with every step in the calling thread, in order (``test_sequential_whole_...``)."""
     PEER = "peer"
     OTHER = "other"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from ccpolicy.errors import ConfigurationError
 from ccpolicy.report.bench_results_file import load_bench_results
 from ccpolicy.report.quick_run import RESULTS_NAME, VERIFIER_BENCH_NAME
 from ccpolicy.report.verifier_bench_file import BenchmarkRole, load_verifier_bench, role_of
+from ccpolicy.report.verifier_section import role_label
 from tests.report.report_inputs import RESULTS, VERIFIER_BENCH
 
 
@@ -58,6 +60,7 @@ def test_benchmark_roles_come_from_test_names() -> None:
     assert role_of("test_whole_verify_warm") is BenchmarkRole.WHOLE
     assert role_of("test_peer_dcap_qvl") is BenchmarkRole.PEER
     assert role_of("test_regorus_single") is BenchmarkRole.OTHER
+    assert role_of("test_sequential_whole_verify_warm") is BenchmarkRole.SEQUENTIAL
     roles = {entry.role for entry in load_verifier_bench(VERIFIER_BENCH).entries}
     assert roles == {
         BenchmarkRole.FLOOR,
@@ -66,6 +69,14 @@ def test_benchmark_roles_come_from_test_names() -> None:
         BenchmarkRole.APPRAISE,
         BenchmarkRole.WHOLE,
     }
+
+
+def test_steps_are_labelled_by_role_or_else_by_their_test() -> None:
+    entry = load_verifier_bench(VERIFIER_BENCH).entries[0]
+    other = replace(entry, test="test_input_document[milan-v2-vcek]", role=BenchmarkRole.OTHER)
+    assert role_label(other) == "input document"
+    assert role_label(replace(entry, role=BenchmarkRole.SEQUENTIAL)) == "whole call, in order"
+    assert role_label(replace(entry, role=BenchmarkRole.FLOOR)) == "crypto floor"
 
 
 def test_quick_measures_what_was_not_given(tmp_path: Path, vectors: Path) -> None:
