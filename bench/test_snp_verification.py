@@ -9,8 +9,10 @@ everything in the calling thread, in order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -39,7 +41,12 @@ def case(request: pytest.FixtureRequest, vectors: Path) -> dict[str, object]:
     collateral = load_collateral([vectors / "snp" / name for name in collateral_names])
     leaf = load_certificate((vectors / "snp" / collateral_names[0]).read_bytes())
     measurement = report[0x90:0xC0].hex()
-    return {"report": report, "collateral": collateral, "leaf": leaf, "measurement": measurement}
+    return {"name": request.param, "report": report, "collateral": collateral, "leaf": leaf, "measurement": measurement}
+
+
+TARGET = 1.5
+"""The whole warm verify + appraise at most this many times the floor."""
+Timings = dict[tuple[str, str], float]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +54,45 @@ def host() -> PluginHost:
     return PluginHost.load()
 
 
-def test_floor_ecdsa_p384(benchmark, case: dict[str, object]) -> None:
+@pytest.fixture(scope="module")
+def timings(bench_summary: list[str]) -> Iterator[Timings]:
+    """Median seconds per (case, measurement); the ratios go to the end-of-run summary."""
+    found: Timings = {}
+    yield found
+    bench_summary.extend(ratio_lines(found))
+
+
+def measure(
+    benchmark: Any, timings: Timings, key: tuple[str, str], call: Callable[..., Any], *args: Any, **kwargs: Any
+) -> Any:
+    result = benchmark(call, *args, **kwargs)
+    stats = getattr(benchmark, "stats", None)
+    if stats is not None:
+        timings[key] = stats.stats.median
+    return result
+
+
+def ratio_lines(found: Timings) -> list[str]:
+    if not found:
+        return ["SEV-SNP: benchmarks disabled, no ratios"]
+    lines = [f"SEV-SNP, the whole warm verify + appraise versus one bare ECDSA P-384 verify (target <= {TARGET}x):"]
+    for name in sorted({case for case, _ in found}):
+        floor = found.get((name, "floor"))
+        if not floor:
+            continue
+        ratios = {
+            label: found[name, key] / floor
+            for label, key in (("whole", "whole"), ("in order", "in order"))
+            if (name, key) in found
+        }
+        text = ", ".join(f"{label}/floor {value:.2f}x" for label, value in ratios.items())
+        if "whole" in ratios:
+            text += " (target " + ("met)" if ratios["whole"] <= TARGET else "missed)")
+        lines.append(f"  {name}: {text}")
+    return lines
+
+
+def test_floor_ecdsa_p384(benchmark, case: dict[str, object], timings: Timings) -> None:
     report = case["report"]
     assert isinstance(report, bytes)
     r = int.from_bytes(report[0x2A0:0x2E8], "little")
@@ -55,7 +100,8 @@ def test_floor_ecdsa_p384(benchmark, case: dict[str, object]) -> None:
     signature = encode_dss_signature(r, s)
     public_key = case["leaf"].public_key()
     assert isinstance(public_key, ec.EllipticCurvePublicKey)
-    benchmark(public_key.verify, signature, report[:SIGNED_END], ec.ECDSA(hashes.SHA384()))
+    key = (str(case["name"]), "floor")
+    measure(benchmark, timings, key, public_key.verify, signature, report[:SIGNED_END], ec.ECDSA(hashes.SHA384()))
 
 
 def test_parse(benchmark, case: dict[str, object], host: PluginHost) -> None:
@@ -79,20 +125,25 @@ def test_appraise(benchmark, case: dict[str, object], host: PluginHost, tmp_path
     benchmark(pipeline.appraise, "snp", outcome.input_document)
 
 
-def test_whole_verify_warm(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+def test_whole_verify_warm(
+    benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory, timings: Timings
+) -> None:
     pipeline = pipeline_with_reference(host, case, tmp_path_factory)
     arguments = {"now": NOW, "collateral": case["collateral"]}
     assert pipeline.verify(case["report"], **arguments).exit_code == 0
-    outcome = benchmark(pipeline.verify, case["report"], **arguments)
+    outcome = measure(benchmark, timings, (str(case["name"]), "whole"), pipeline.verify, case["report"], **arguments)
     assert outcome.exit_code == 0
 
 
-def test_sequential_whole_verify_warm(benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory) -> None:
+def test_sequential_whole_verify_warm(
+    benchmark, case: dict[str, object], host: PluginHost, tmp_path_factory, timings: Timings
+) -> None:
     """The same call with everything in the calling thread, in order (one CPU's worth of work)."""
     pipeline = pipeline_with_reference(host, case, tmp_path_factory, overlap_appraisal=False)
     arguments = {"now": NOW, "collateral": case["collateral"]}
     assert pipeline.verify(case["report"], **arguments).exit_code == 0
-    outcome = benchmark(pipeline.verify, case["report"], **arguments)
+    key = (str(case["name"]), "in order")
+    outcome = measure(benchmark, timings, key, pipeline.verify, case["report"], **arguments)
     assert outcome.exit_code == 0
 
 
