@@ -19,7 +19,7 @@ from ccpolicy.host import PluginHost
 
 CASES_DIRECTORY = Path(__file__).resolve().parent
 CASE_FILES = sorted(CASES_DIRECTORY.rglob(f"*{CASE_SUFFIX}"))
-TEES_WITH_CASES = ("az-tdx-vtpm", "cca", "nitro", "psa", "sgx", "snp", "tdx")
+TEES_WITH_CASES = ("az-snp-vtpm", "az-tdx-vtpm", "cca", "nitro", "psa", "sgx", "snp", "tdx", "tpm")
 EXIT_AFFIRMED, EXIT_DENIED = 0, 5
 
 
