@@ -74,7 +74,8 @@ def appraisal_workers() -> ThreadPoolExecutor:
 
 
 # A forked child has none of the parent's threads: it starts its own pool when it needs one.
-os.register_at_fork(after_in_child=appraisal_workers.cache_clear)
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=appraisal_workers.cache_clear)
 
 
 class AttestationVerifier:

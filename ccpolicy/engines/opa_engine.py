@@ -293,13 +293,14 @@ class OpaEngine:
         )
 
     def _owning_bundle(self, connection: OpaConnection, policy: Policy, rule_path: str) -> tuple[str, BundleManifest]:
+        """The bundle that owns the query, from the manifests read before unless they no longer fit."""
         with self._lock:
-            known = next(((n, m) for n, m in self._manifests.items() if m.owns(rule_path)), None)
-        if known is None:
+            known = _owner(self._manifests, rule_path)
+        if known is None or known[1].policy_ids.get(policy.query) != policy.policy_id:
             manifests = connection.bundle_manifests()
             with self._lock:
                 self._manifests = dict(manifests)
-            known = next(((n, m) for n, m in sorted(manifests.items()) if m.owns(rule_path)), None)
+            known = _owner(manifests, rule_path)
         if known is None:
             raise PolicyError(
                 f"no bundle on the OPA server at {self.settings.url} owns {policy.query}",
@@ -317,6 +318,10 @@ class OpaEngine:
                 "--policy/--data the server's bundle was built from",
             )
         return name, manifest
+
+
+def _owner(manifests: Mapping[str, BundleManifest], rule_path: str) -> tuple[str, BundleManifest] | None:
+    return next(((name, manifest) for name, manifest in sorted(manifests.items()) if manifest.owns(rule_path)), None)
 
 
 def query_rule_path(query: str) -> str:

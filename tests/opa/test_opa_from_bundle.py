@@ -4,6 +4,7 @@ without writing, and it accepts a decision only from the bundle that owns the qu
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ccpolicy.engines.opa_connection import BundleManifest, OpaConnection, OpaSe
 from ccpolicy.engines.opa_engine import OpaEngine, query_rule_path
 from ccpolicy.engines.regorus_engine import RegorusEngine
 from ccpolicy.errors import ConfigurationError, PolicyError
+from ccpolicy.interfaces import Policy
 from ccpolicy.policy_files import load_policy, make_policy
 from tests.opa.decision_corpus import snp_base_document
 from tests.opa.opa_process import OpaServerProcess
@@ -135,3 +137,44 @@ def test_the_environment_can_ask_for_bundles(text: str, expected: bool) -> None:
 def test_a_bad_environment_value_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="CCPOLICY_OPA_FROM_BUNDLE"):
         OpaServerSettings.from_environment({"CCPOLICY_OPA_FROM_BUNDLE": "yes please"})
+
+
+def write_bundle_directory(directory: Path, policy: Policy, revision: str) -> None:
+    for file in bundle_files([BundledPolicy(policy=policy)], revision=revision):
+        path = directory / file.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.content)
+
+
+def wait_for_revision(connection: OpaConnection, revision: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if any(manifest.revision == revision for manifest in connection.bundle_manifests().values()):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the OPA server never loaded revision {revision}")
+
+
+def test_a_replaced_bundle_is_read_again(opa_binary: Path, opa_logs: Path, tmp_path: Path) -> None:
+    """OPA reloads a watched bundle directory; the engine notices through the revision OPA reports."""
+    first = load_policy("snp")
+    data = json.loads(json.dumps(first.data))
+    data["snp"]["allow_debug"] = True
+    second = make_policy(first.modules, data, first.query)
+    directory = tmp_path / "bundle"
+    write_bundle_directory(directory, first, "r1")
+    server = OpaServerProcess(opa_binary, ["--watch", "--bundle", str(directory)]).start(opa_logs)
+    try:
+        engine, connection = engine_for(server), OpaConnection(OpaServerSettings(url=server.url))
+        document = snp_base_document()
+        assert engine.evaluate(first, document) == RegorusEngine().evaluate(first, document)
+        write_bundle_directory(directory, second, "r2")  # another policy: the cached manifest no longer fits
+        wait_for_revision(connection, "r2")
+        assert engine.evaluate(second, document) == RegorusEngine().evaluate(second, document)
+        write_bundle_directory(directory, second, "r3")  # same policy, new revision: seen in the provenance
+        wait_for_revision(connection, "r3")
+        assert engine.evaluate(second, document) == RegorusEngine().evaluate(second, document)
+        with pytest.raises(PolicyError, match="revision r3"):
+            engine.evaluate(first, document)
+    finally:
+        server.stop()
