@@ -13,6 +13,11 @@ UNSAFE_TEST_ROOT_WARNING = (
     "WARNING: --trust-test-root accepts evidence signed by the ccpolicy test root, which is NOT genuine "
     "hardware. Use it only for tests, never in production."
 )
+UNEVALUATED_TCB_NOTE = (
+    "NOTE: --allow-unevaluated-tcb verifies DCAP evidence whose platform has no TCB info in the collateral with "
+    "the TCB status NotEvaluated: the platform may lack security fixes. Accept NotEvaluated in a policy only "
+    "where the TCB is judged another way."
+)
 
 
 def time_argument(text: str) -> datetime:
@@ -35,8 +40,12 @@ def evaluation_time(args: argparse.Namespace) -> datetime:
     return at if at is not None else datetime.now(timezone.utc)
 
 
-def warn_unsafe_test_root() -> None:
-    print(UNSAFE_TEST_ROOT_WARNING, file=sys.stderr)
+def warn_about_trust_arguments(args: argparse.Namespace) -> None:
+    """The warnings the options of ``add_trust_arguments`` call for, on standard error."""
+    if args.trust_test_root:
+        print(UNSAFE_TEST_ROOT_WARNING, file=sys.stderr)
+    if args.allow_unevaluated_tcb:
+        print(UNEVALUATED_TCB_NOTE, file=sys.stderr)
 
 
 def add_trust_arguments(parser: argparse.ArgumentParser) -> None:

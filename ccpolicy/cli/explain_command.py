@@ -12,7 +12,7 @@ from ccpolicy.cli.arguments import (
     evaluation_time,
     hex_argument,
     time_argument,
-    warn_unsafe_test_root,
+    warn_about_trust_arguments,
 )
 from ccpolicy.cli.verify_command import read_evidence
 from ccpolicy.collateral import load_collateral
@@ -38,8 +38,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.trust_test_root:
-        warn_unsafe_test_root()
+    warn_about_trust_arguments(args)
     collateral = load_collateral(args.collateral)
     verifier = AttestationVerifier(
         PluginHost.load(), engine=args.engine, policy_paths=args.policy, data_paths=args.data, query=args.query

@@ -14,7 +14,7 @@ from ccpolicy.cli.arguments import (
     evaluation_time,
     hex_argument,
     time_argument,
-    warn_unsafe_test_root,
+    warn_about_trust_arguments,
 )
 from ccpolicy.cli.collateral_command import add_service_options, default_cache_dir, fetched_collateral
 from ccpolicy.cli.outcome_output import outcome_as_json, outcome_as_test, outcome_as_text
@@ -77,8 +77,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.trust_test_root:
-        warn_unsafe_test_root()
+    warn_about_trust_arguments(args)
     if args.sign_key and args.format != "ear":
         raise ConfigurationError("--sign-key goes with --format ear")
     signing_key = load_signing_key(args.sign_key) if args.sign_key else None
