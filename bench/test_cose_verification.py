@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from bench.median_timings import Timings, collect_timings, measure
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import CollateralStore, load_collateral
 from ccpolicy.host import PluginHost
@@ -41,7 +42,6 @@ from ccpolicy.interfaces import VerificationContext
 from ccpolicy.pipeline import AttestationVerifier, Outcome
 
 CASE_DATA = Path(__file__).resolve().parent.parent / "tests" / "cases"
-Timings = dict[tuple[str, str], float]
 """Median seconds per (case, measurement)."""
 COSE_HASHES: dict[int, Callable[[], hashes.HashAlgorithm]] = {-7: hashes.SHA256, -35: hashes.SHA384, -36: hashes.SHA512}
 CCA_COLLECTION_TAG, CCA_PLATFORM, CCA_REALM, CCA_REALM_PUBLIC_KEY = 399, 44234, 44241, 44237
@@ -177,9 +177,7 @@ def host() -> PluginHost:
 @pytest.fixture(scope="module")
 def timings(bench_summary: list[str]) -> Iterator[Timings]:
     """Median seconds per (case, measurement); the ratios go to the end-of-run summary."""
-    found: Timings = {}
-    yield found
-    bench_summary.extend(ratio_lines(found))
+    yield from collect_timings(bench_summary, ratio_lines)
 
 
 @pytest.fixture(scope="module", params=list(CASES))
@@ -195,14 +193,6 @@ def prepared(request: pytest.FixtureRequest, vectors: Path, host: PluginHost) ->
     return Prepared(
         name=name, case=case, evidence=evidence, collateral=collateral, report=report, cose=cose, chain=chain
     )
-
-
-def measure(benchmark: Any, timings: Timings, key: tuple[str, str], call: Callable[[], Any]) -> Any:
-    result = benchmark(call)
-    stats = getattr(benchmark, "stats", None)
-    if stats is not None:
-        timings[key] = stats.stats.median
-    return result
 
 
 def test_floor(benchmark: Any, prepared: Prepared, timings: Timings) -> None:

@@ -22,7 +22,7 @@ Target: warm at most half of dcap-qvl's time.  The ratios are printed at the end
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from bench.median_timings import Timings, collect_timings, measure
 from ccpolicy import certificates
 from ccpolicy.clock import parse_time
 from ccpolicy.collateral import load_collateral
@@ -45,7 +46,6 @@ from ccpolicy_dcap.quote import Quote
 from ccpolicy_dcap.signed_json import member_value_bytes
 
 CASE_DATA = Path(__file__).resolve().parent.parent / "tests" / "cases"
-Timings = dict[tuple[str, str], float]
 """Median seconds per (case, measurement)."""
 
 
@@ -146,9 +146,7 @@ def host() -> PluginHost:
 @pytest.fixture(scope="module")
 def timings(bench_summary: list[str]) -> Iterator[Timings]:
     """Median seconds per (case, measurement); the ratios go to the end-of-run summary."""
-    found: Timings = {}
-    yield found
-    bench_summary.extend(ratio_lines(found))
+    yield from collect_timings(bench_summary, ratio_lines)
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -172,14 +170,6 @@ def prepared(
         qvl_collateral=qvl_collateral(case, vectors),
         context=context,
     )
-
-
-def measure(benchmark: Any, timings: Timings, key: tuple[str, str], call: Callable[[], Any]) -> Any:
-    result = benchmark(call)
-    stats = getattr(benchmark, "stats", None)
-    if stats is not None:
-        timings[key] = stats.stats.median
-    return result
 
 
 def test_floor_two_ecdsa_p256(benchmark: Any, prepared: Prepared, timings: Timings) -> None:

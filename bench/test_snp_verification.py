@@ -9,16 +9,16 @@ everything in the calling thread, in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from bench.median_timings import Timings, collect_timings, measure
 from ccpolicy.certificates import load_certificate
 from ccpolicy.claims import to_input_document
 from ccpolicy.collateral import load_collateral
@@ -46,7 +46,6 @@ def case(request: pytest.FixtureRequest, vectors: Path) -> dict[str, object]:
 
 TARGET = 1.5
 """The whole warm verify + appraise at most this many times the floor."""
-Timings = dict[tuple[str, str], float]
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +56,7 @@ def host() -> PluginHost:
 @pytest.fixture(scope="module")
 def timings(bench_summary: list[str]) -> Iterator[Timings]:
     """Median seconds per (case, measurement); the ratios go to the end-of-run summary."""
-    found: Timings = {}
-    yield found
-    bench_summary.extend(ratio_lines(found))
-
-
-def measure(
-    benchmark: Any, timings: Timings, key: tuple[str, str], call: Callable[..., Any], *args: Any, **kwargs: Any
-) -> Any:
-    result = benchmark(call, *args, **kwargs)
-    stats = getattr(benchmark, "stats", None)
-    if stats is not None:
-        timings[key] = stats.stats.median
-    return result
+    yield from collect_timings(bench_summary, ratio_lines)
 
 
 def ratio_lines(found: Timings) -> list[str]:
