@@ -13,7 +13,7 @@ from cryptography import x509
 from ccpolicy.certificates import is_test_root
 from ccpolicy.claims import Claims, JsonValue
 from ccpolicy.collateral import CollateralStore
-from ccpolicy.errors import ConfigurationError
+from ccpolicy.errors import ConfigurationError, EvidenceError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +66,15 @@ class VerificationContext:
                 if is_test_root(item.certificate) and item.certificate.subject == item.certificate.issuer
             ]
         return anchors
+
+
+def parses(parse: Callable[[bytes], object], evidence: bytes) -> bool:
+    """Whether ``parse`` accepts the evidence (an EvidenceError says no): detection left to the parser."""
+    try:
+        parse(evidence)
+    except EvidenceError:
+        return False
+    return True
 
 
 @runtime_checkable

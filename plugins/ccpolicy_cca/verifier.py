@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ccpolicy.claims import Claims
-from ccpolicy.errors import EvidenceError, UnsupportedEvidenceError
-from ccpolicy.interfaces import VerificationContext
+from ccpolicy.errors import UnsupportedEvidenceError
+from ccpolicy.interfaces import VerificationContext, parses
 from ccpolicy_cca import __version__
 from ccpolicy_cca.claims_mapping import build_claims
 from ccpolicy_cca.token_collection import CcaEvidence, parse_evidence
@@ -23,13 +23,7 @@ class CcaVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE,)
 
     def detect(self, evidence: bytes) -> bool:
-        if not starts_with_array_or_tag(evidence):
-            return False
-        try:
-            parse_evidence(evidence)
-        except EvidenceError:
-            return False
-        return True
+        return starts_with_array_or_tag(evidence) and parses(self.parse, evidence)
 
     def parse(self, evidence: bytes) -> CcaEvidence:
         return parse_evidence(evidence)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ccpolicy.claims import Claims
-from ccpolicy.errors import EvidenceError, UnsupportedEvidenceError
-from ccpolicy.interfaces import VerificationContext
+from ccpolicy.errors import UnsupportedEvidenceError
+from ccpolicy.interfaces import VerificationContext, parses
 from ccpolicy_ibmse import __version__
 from ccpolicy_ibmse.attestation_response import AttestationResponse, parse_attestation_response
 from ccpolicy_ibmse.claims_mapping import build_claims
@@ -24,13 +24,7 @@ class IbmSeVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE,)
 
     def detect(self, evidence: bytes) -> bool:
-        if not is_exchange_file(evidence):
-            return False
-        try:
-            parse_attestation_response(evidence)
-        except EvidenceError:
-            return False
-        return True
+        return is_exchange_file(evidence) and parses(self.parse, evidence)
 
     def parse(self, evidence: bytes) -> AttestationResponse:
         return parse_attestation_response(evidence)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ccpolicy.claims import Claims
-from ccpolicy.errors import EvidenceError, UnsupportedEvidenceError
-from ccpolicy.interfaces import VerificationContext
+from ccpolicy.errors import UnsupportedEvidenceError
+from ccpolicy.interfaces import VerificationContext, parses
 from ccpolicy_cose.cose_signature import verify_cose_sign1
 from ccpolicy_nitro import __version__
 from ccpolicy_nitro.attestation_document import NitroEvidence, parse_evidence
@@ -24,11 +24,7 @@ class NitroVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE,)
 
     def detect(self, evidence: bytes) -> bool:
-        try:
-            parse_evidence(evidence)
-        except EvidenceError:
-            return False
-        return True
+        return parses(self.parse, evidence)
 
     def parse(self, evidence: bytes) -> NitroEvidence:
         return parse_evidence(evidence)

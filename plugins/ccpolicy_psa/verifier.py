@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ccpolicy.claims import Claims
-from ccpolicy.errors import EvidenceError, UnsupportedEvidenceError
-from ccpolicy.interfaces import VerificationContext
+from ccpolicy.errors import UnsupportedEvidenceError
+from ccpolicy.interfaces import VerificationContext, parses
 from ccpolicy_cose.collateral_keys import select_attestation_key
 from ccpolicy_cose.cose_sign1 import starts_with_array_or_tag
 from ccpolicy_cose.cose_signature import verify_cose_sign1
@@ -25,13 +25,7 @@ class PsaVerifier:
     media_types: Sequence[str] = (MEDIA_TYPE, LEGACY_MEDIA_TYPE)
 
     def detect(self, evidence: bytes) -> bool:
-        if not starts_with_array_or_tag(evidence):
-            return False
-        try:
-            parse_evidence(evidence)
-        except EvidenceError:
-            return False
-        return True
+        return starts_with_array_or_tag(evidence) and parses(self.parse, evidence)
 
     def parse(self, evidence: bytes) -> PsaEvidence:
         return parse_evidence(evidence)

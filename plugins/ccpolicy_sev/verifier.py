@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ccpolicy.claims import Claims
-from ccpolicy.errors import BindingError, EvidenceError, UnsupportedEvidenceError
-from ccpolicy.interfaces import VerificationContext
+from ccpolicy.errors import BindingError, UnsupportedEvidenceError
+from ccpolicy.interfaces import VerificationContext, parses
 from ccpolicy_sev import __version__
 from ccpolicy_sev.chain import ChainCandidates, verify_platform_chain
 from ccpolicy_sev.claims_mapping import build_claims
@@ -45,13 +45,7 @@ class SevVerifier:
         )
 
     def detect(self, evidence: bytes) -> bool:
-        if not may_be_sev_evidence(evidence):
-            return False
-        try:
-            self.parse(evidence)
-        except EvidenceError:
-            return False
-        return True
+        return may_be_sev_evidence(evidence) and parses(self.parse, evidence)
 
     def parse(self, evidence: bytes) -> SevEvidence:
         report = parse_evidence(evidence)
