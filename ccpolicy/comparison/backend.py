@@ -50,6 +50,17 @@ class PhaseTimes:
     decode: float | None = None
     end_to_end: float
 
+    @classmethod
+    def from_clock(cls, start: float, ready: float, encoded: float, computed: float, finished: float) -> PhaseTimes:
+        """The phases between five readings of the clock: before and after setup, after encode, compute, decode."""
+        return cls(
+            setup=ready - start,
+            encode=encoded - ready,
+            compute=computed - encoded,
+            decode=finished - computed,
+            end_to_end=finished - ready,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ByteSizes:

@@ -114,13 +114,7 @@ def _bfv_sum(workload: Workload, threads: int) -> Measurement:
     decrypted = time.perf_counter()
     return Measurement(
         output=(int(result),),
-        times=PhaseTimes(
-            setup=keyed - start,
-            encode=encrypted - keyed,
-            compute=computed - encrypted,
-            decode=decrypted - computed,
-            end_to_end=decrypted - keyed,
-        ),
+        times=PhaseTimes.from_clock(start, keyed, encrypted, computed, decrypted),
         sizes=ByteSizes(ciphertext=sum(len(chunk.serialize()) for chunk in chunks), key=_key_bytes(context)),
         parameters=(
             ("scheme", "BFV"),
@@ -159,13 +153,7 @@ def _ckks_dot(workload: Workload, threads: int) -> Measurement:
     return Measurement(
         output=(float(result),),
         tolerance=DOT_TOLERANCE,
-        times=PhaseTimes(
-            setup=keyed - start,
-            encode=encrypted - keyed,
-            compute=computed - encrypted,
-            decode=decrypted - computed,
-            end_to_end=decrypted - keyed,
-        ),
+        times=PhaseTimes.from_clock(start, keyed, encrypted, computed, decrypted),
         sizes=ByteSizes(ciphertext=len(features.serialize()), key=_key_bytes(context)),
         parameters=(
             ("scheme", "CKKS"),
@@ -196,13 +184,7 @@ def _ckks_threshold(workload: Workload, threads: int) -> Measurement:
     return Measurement(
         output=bits,
         tolerance=THRESHOLD_TOLERANCE,
-        times=PhaseTimes(
-            setup=keyed - start,
-            encode=encrypted - keyed,
-            compute=computed - encrypted,
-            decode=decrypted - computed,
-            end_to_end=decrypted - keyed,
-        ),
+        times=PhaseTimes.from_clock(start, keyed, encrypted, computed, decrypted),
         sizes=ByteSizes(ciphertext=len(values.serialize()), key=_key_bytes(context)),
         parameters=(
             ("scheme", "CKKS"),

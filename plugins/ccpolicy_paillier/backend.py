@@ -52,13 +52,7 @@ class PaillierBackend:
         ciphertext_bytes = (public_key.nsquare.bit_length() + 7) // 8
         return Measurement(
             output=(int(result),),
-            times=PhaseTimes(
-                setup=keyed - start,
-                encode=encrypted - keyed,
-                compute=computed - encrypted,
-                decode=decrypted - computed,
-                end_to_end=decrypted - keyed,
-            ),
+            times=PhaseTimes.from_clock(start, keyed, encrypted, computed, decrypted),
             sizes=ByteSizes(
                 ciphertext=ciphertext_bytes * len(ciphertexts),
                 key=(public_key.n.bit_length() + 7) // 8,

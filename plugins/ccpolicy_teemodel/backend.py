@@ -72,13 +72,7 @@ class TeeModelBackend:
             notes.append(f"attestation appraisal status with the default snp policy: {attestation.verdict}")
         return Measurement(
             output=result,
-            times=PhaseTimes(
-                setup=keyed - start,
-                encode=unsealed - keyed,
-                compute=computed - unsealed,
-                decode=finished - computed,
-                end_to_end=finished - keyed,
-            ),
+            times=PhaseTimes.from_clock(start, keyed, unsealed, computed, finished),
             sizes=ByteSizes(
                 ciphertext=sealed_values.size() + sealed_weights.size() + sealed_output.size(),
                 key=KEY_BITS // 8,

@@ -75,13 +75,7 @@ class ZkskBackend:
             raise BackendError(f"the verifier rejected the honest proof for {workload.kind.value}")
         return Measurement(
             output=output,
-            times=PhaseTimes(
-                setup=ready - start,
-                encode=committed - ready,
-                compute=proved - committed,
-                decode=verified - proved,
-                end_to_end=verified - ready,
-            ),
+            times=PhaseTimes.from_clock(start, ready, committed, proved, verified),
             sizes=ByteSizes(ciphertext=commitments.encoded_size(), proof=proof_bytes),
             parameters=(
                 ("group", "NIST P-256"),
