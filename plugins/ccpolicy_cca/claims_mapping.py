@@ -13,7 +13,7 @@ from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonValue,
 from ccpolicy_cca.platform_token import CcaPlatformClaims
 from ccpolicy_cca.realm_token import CcaRealmClaims
 from ccpolicy_cca.token_collection import CcaEvidence
-from ccpolicy_cose.arm_software_components import SoftwareComponent, measurement_names
+from ccpolicy_cose.arm_software_components import measurement_names, software_component_claims
 from ccpolicy_cose.collateral_keys import SelectedKey
 
 
@@ -57,7 +57,7 @@ def platform_claims(platform: CcaPlatformClaims, cpak: SelectedKey) -> dict[str,
             "name": platform.lifecycle.name("cca_platform"),
             "secured": platform.lifecycle.secured,
         },
-        "software_components": [software_component(c) for c in platform.software_components],
+        "software_components": [software_component_claims(c) for c in platform.software_components],
         "verification_service": platform.verification_service,
         "hash_algorithm": platform.hash_algorithm,
         "cpak_matches_instance_id": cpak.matches_instance_id,
@@ -74,14 +74,4 @@ def realm_claims(realm: CcaRealmClaims) -> dict[str, JsonValue]:
         "initial_measurement": realm.initial_measurement,
         "extensible_measurements": list(realm.extensible_measurements),
         "measurement_algorithm": realm.measurement_algorithm.value,
-    }
-
-
-def software_component(component: SoftwareComponent) -> dict[str, JsonValue]:
-    return {
-        "measurement_type": component.measurement_type,
-        "measurement_value": component.measurement_value,
-        "version": component.version,
-        "signer_id": component.signer_id,
-        "measurement_description": component.measurement_description,
     }

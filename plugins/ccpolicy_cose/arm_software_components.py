@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccpolicy.claims import JsonValue
 from ccpolicy_cose.cbor_fields import CborMap, expect_array
 
 HASH_SIZES = (32, 48, 64)
@@ -50,3 +51,14 @@ def measurement_names(components: tuple[SoftwareComponent, ...]) -> list[str]:
             name = f"{name}#{index}"
         names.append(name)
     return names
+
+
+def software_component_claims(component: SoftwareComponent) -> dict[str, JsonValue]:
+    """One component as the vendor claims of PSA and CCA show it."""
+    return {
+        "measurement_type": component.measurement_type,
+        "measurement_value": component.measurement_value,
+        "version": component.version,
+        "signer_id": component.signer_id,
+        "measurement_description": component.measurement_description,
+    }

@@ -10,7 +10,7 @@ ids.  Vendor: every claim, the lifecycle with its decoded name and whether it is
 from __future__ import annotations
 
 from ccpolicy.claims import Claims, CollateralStatus, EvidenceClaims, JsonValue, TcbClaims
-from ccpolicy_cose.arm_software_components import SoftwareComponent, measurement_names
+from ccpolicy_cose.arm_software_components import measurement_names, software_component_claims
 from ccpolicy_cose.collateral_keys import SelectedKey
 from ccpolicy_psa.token_claims import PsaToken
 
@@ -47,18 +47,8 @@ def vendor_claims(token: PsaToken, key: SelectedKey) -> dict[str, JsonValue]:
         "instance_id": token.instance_id,
         "boot_seed": token.boot_seed,
         "certification_reference": token.certification_reference,
-        "software_components": [software_component(c) for c in token.software_components],
+        "software_components": [software_component_claims(c) for c in token.software_components],
         "verification_service": token.verification_service,
         "nonce": token.nonce,
         "iak_matches_instance_id": key.matches_instance_id,
-    }
-
-
-def software_component(component: SoftwareComponent) -> dict[str, JsonValue]:
-    return {
-        "measurement_type": component.measurement_type,
-        "measurement_value": component.measurement_value,
-        "version": component.version,
-        "signer_id": component.signer_id,
-        "measurement_description": component.measurement_description,
     }
