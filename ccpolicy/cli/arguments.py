@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from ccpolicy.clock import parse_time
 from ccpolicy.errors import CcpolicyError
@@ -48,8 +49,43 @@ def warn_about_trust_arguments(args: argparse.Namespace) -> None:
         print(UNEVALUATED_TCB_NOTE, file=sys.stderr)
 
 
+def add_evidence_arguments(parser: argparse.ArgumentParser) -> None:
+    """The evidence, how to verify it and which policy appraises it: ``verify`` and ``explain`` take the same."""
+    parser.add_argument("evidence", nargs="+", type=Path, metavar="EVIDENCE")
+    parser.add_argument("--tee", help="TEE id of the evidence (default: detect)")
+    parser.add_argument(
+        "--collateral",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="collateral file or directory (repeatable)",
+    )
+    parser.add_argument("--at", type=time_argument, metavar="RFC3339", help="evaluation time (default: now)")
+    parser.add_argument("--nonce", type=hex_argument, metavar="HEX", help="nonce the report data must carry")
+    parser.add_argument(
+        "--policy",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE_OR_DIR",
+        help="Rego policy (default: the TEE's default policy)",
+    )
+    parser.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="JSON reference values merged into data (repeatable)",
+    )
+    parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
+    parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
+    add_trust_arguments(parser)
+
+
 def add_trust_arguments(parser: argparse.ArgumentParser) -> None:
-    """What verification may accept beyond the defaults: ``verify`` and ``explain`` take the same."""
+    """What verification may accept beyond the defaults."""
     parser.add_argument(
         "--trust-test-root",
         action="store_true",

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from ccpolicy.cli.arguments import (
-    add_trust_arguments,
+    add_evidence_arguments,
     evaluation_time,
-    hex_argument,
-    time_argument,
     warn_about_trust_arguments,
 )
 from ccpolicy.cli.verify_command import read_evidence
@@ -23,17 +20,8 @@ from ccpolicy.pipeline import AttestationVerifier
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("explain", help="verify evidence and show why the decision came out as it did")
-    parser.add_argument("evidence", nargs="+", type=Path, metavar="EVIDENCE")
-    parser.add_argument("--tee", help="TEE id of the evidence (default: detect)")
-    parser.add_argument("--collateral", action="append", type=Path, default=[], metavar="PATH")
-    parser.add_argument("--at", type=time_argument, metavar="RFC3339", help="evaluation time (default: now)")
-    parser.add_argument("--nonce", type=hex_argument, metavar="HEX", help="nonce the report data must carry")
-    parser.add_argument("--policy", action="append", type=Path, default=[], metavar="FILE_OR_DIR")
-    parser.add_argument("--data", action="append", type=Path, default=[], metavar="FILE")
-    parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
-    parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
+    add_evidence_arguments(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    add_trust_arguments(parser)
     parser.set_defaults(run=run)
 
 

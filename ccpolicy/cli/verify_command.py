@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ccpolicy.cli.arguments import (
-    add_trust_arguments,
+    add_evidence_arguments,
     evaluation_time,
-    hex_argument,
-    time_argument,
     warn_about_trust_arguments,
 )
 from ccpolicy.cli.collateral_command import add_service_options, default_cache_dir, fetched_collateral
@@ -33,45 +31,15 @@ REPORT_FORMATS = ("junit", "sarif", "github")
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("verify", help="verify evidence and appraise it with a Rego policy")
-    parser.add_argument("evidence", nargs="+", type=Path, metavar="EVIDENCE")
-    parser.add_argument("--tee", help="TEE id of the evidence (default: detect)")
-    parser.add_argument(
-        "--collateral",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="collateral file or directory (repeatable)",
-    )
+    add_evidence_arguments(parser)
     parser.add_argument(
         "--fetch-collateral",
         action="store_true",
         help="also fetch the evidence's collateral from the vendor's service (AMD KDS for snp), through a cache",
     )
     add_service_options(parser, cache_option="--collateral-cache")
-    parser.add_argument("--at", type=time_argument, metavar="RFC3339", help="evaluation time (default: now)")
-    parser.add_argument("--nonce", type=hex_argument, metavar="HEX", help="nonce the report data must carry")
-    parser.add_argument(
-        "--policy",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="FILE_OR_DIR",
-        help="Rego policy (default: the TEE's default policy)",
-    )
-    parser.add_argument(
-        "--data",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="FILE",
-        help="JSON reference values merged into data (repeatable)",
-    )
-    parser.add_argument("--query", help="rule holding the appraisal (default: data.ccpolicy.<tee>.result)")
-    parser.add_argument("--engine", default="regorus", help="policy engine (default: regorus)")
     parser.add_argument("--format", choices=["text", "json", "ear", *REPORT_FORMATS], default="text")
     parser.add_argument("--sign-key", type=Path, metavar="PEM", help="EC P-256/P-384 key: --format ear prints a JWT")
-    add_trust_arguments(parser)
     add_opa_arguments(parser)
     parser.set_defaults(run=run)
 
