@@ -74,16 +74,20 @@ def verify_collateral(
     None); a TCB info that exists but is expired, not yet valid or badly signed still fails.
     """
     fmspc, pce_id = pck.extensions.fmspc, pck.extensions.pce_id
-    tcb_what = f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})"
-    tcb_documents = [
-        document
-        for document in pool.tcb_infos
-        if (info := parsed_tcb_info(document)).fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id
-    ]
+
+    def for_this_platform(info: TcbInfo) -> bool:
+        return info.fmspc == fmspc and info.pce_id == pce_id and info.id == tee_id
+
     tcb_document: SignedDocument | None = None
     tcb_info: TcbInfo | None = None
-    if tcb_documents or not allow_unevaluated_tcb:
-        tcb_document, tcb_info = pick_document(tcb_documents, parsed_tcb_info, lambda _: True, now, what=tcb_what)
+    if not allow_unevaluated_tcb or any(for_this_platform(parsed_tcb_info(d)) for d in pool.tcb_infos):
+        tcb_document, tcb_info = pick_document(
+            pool.tcb_infos,
+            parsed_tcb_info,
+            for_this_platform,
+            now,
+            what=f"TCB info ({tee_id}, FMSPC {fmspc.hex()}, PCE-ID {pce_id.hex()})",
+        )
     qe_document, qe_identity = pick_document(
         pool.qe_identities,
         parsed_qe_identity,
