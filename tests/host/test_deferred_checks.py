@@ -16,17 +16,10 @@ from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import FreshnessError, PluginError, SignatureError
 from ccpolicy.interfaces import VerificationContext
 from ccpolicy.pipeline import AttestationVerifier
-from tests.host.fake_tee import FAKE_POLICY, FakePlugin, FakeVerifier
+from tests.host.fake_tee import FakePlugin, FakeVerifier
 from tests.host.test_host import EVIDENCE, NOW, host_with
 
 OVERLAP = pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "in-order"])
-
-
-@pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    (tmp_path / "fake.rego").write_text(FAKE_POLICY)
-    (tmp_path / "data.json").write_text('{"fake": {"measurements": ["01010101"]}}')
-    return tmp_path
 
 
 class Recorder:

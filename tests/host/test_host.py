@@ -12,7 +12,7 @@ from ccpolicy.collateral import CollateralStore
 from ccpolicy.errors import FreshnessError, PluginError, UnsupportedEvidenceError
 from ccpolicy.host import PluginHost, build_plugin_manager
 from ccpolicy.pipeline import AttestationVerifier, check_nonce
-from tests.host.fake_tee import FAKE_POLICY, FakePlugin, FakeVerifier
+from tests.host.fake_tee import FakePlugin, FakeVerifier
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 EVIDENCE = b"FAKE" + bytes.fromhex("abcd") + bytes(30)
@@ -23,13 +23,6 @@ def host_with(*plugins: object) -> PluginHost:
     for index, plugin in enumerate(plugins):
         manager.register(plugin, name=f"test-{index}")
     return PluginHost(manager)
-
-
-@pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    (tmp_path / "fake.rego").write_text(FAKE_POLICY)
-    (tmp_path / "data.json").write_text('{"fake": {"measurements": ["01010101"]}}')
-    return tmp_path
 
 
 def test_builtin_entry_points_load() -> None:
