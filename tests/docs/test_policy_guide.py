@@ -8,38 +8,32 @@ from pathlib import Path
 
 from ccpolicy.appraisal import appraisal_from_decision
 from ccpolicy.engines.regorus_engine import RegorusEngine
-from ccpolicy.interfaces import PolicyModule
-from ccpolicy.policy_files import make_policy, policies_root
+from ccpolicy.policy_files import load_policy_directory, make_policy
 from ccpolicy.policy_tests import run_rego_tests
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "write-a-policy.md"
 REGO_BLOCK = re.compile(r"```rego\n(package .*?)```", re.DOTALL)
 
 
-def guide_modules() -> dict[str, str]:
-    """The guide's complete Rego modules (those with a package line), by package."""
+def guide_policy(directory: Path) -> Path:
+    """The guide's complete Rego modules (those with a package line) written as a policy directory."""
     blocks = REGO_BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
-    return {block.splitlines()[0].removeprefix("package ").strip(): block for block in blocks}
+    names = {block.splitlines()[0].removeprefix("package ccpolicy.").strip(): block for block in blocks}
+    assert set(names) == {"example", "example_test"}
+    for name, text in names.items():
+        (directory / f"{name}.rego").write_text(text)
+    return directory
 
 
-def library() -> list[PolicyModule]:
-    root = Path(str(policies_root()))
-    return [
-        PolicyModule(path=f"lib/{path.name}", text=path.read_text()) for path in sorted((root / "lib").glob("*.rego"))
-    ]
-
-
-def test_the_guides_example_and_its_test_pass() -> None:
-    modules = guide_modules()
-    assert set(modules) == {"ccpolicy.example", "ccpolicy.example_test"}
-    policy_modules = [PolicyModule(path=f"{name}.rego", text=text) for name, text in modules.items()]
-    outcomes, _ = run_rego_tests([*library(), *policy_modules], {}, suite="guide")
+def test_the_guides_example_and_its_test_pass(tmp_path: Path) -> None:
+    modules, data = load_policy_directory(guide_policy(tmp_path), include_tests=True)
+    outcomes, _ = run_rego_tests(modules, data, suite="guide")
     assert outcomes and all(outcome.passed for outcome in outcomes), outcomes
 
 
-def test_the_guides_example_reports_a_missing_claim() -> None:
-    example = PolicyModule(path="example.rego", text=guide_modules()["ccpolicy.example"])
-    policy = make_policy([*library(), example], {}, "data.ccpolicy.example.result")
+def test_the_guides_example_reports_a_missing_claim(tmp_path: Path) -> None:
+    modules, data = load_policy_directory(guide_policy(tmp_path))
+    policy = make_policy(modules, data, "data.ccpolicy.example.result")
     appraisal = appraisal_from_decision(RegorusEngine().evaluate(policy, {"tee": "example"}), policy.policy_id)
     [reason] = appraisal.reasons
     assert (reason.rule, reason.value, appraisal.trust_vector["configuration"]) == ("example.debug_disabled", None, 96)
