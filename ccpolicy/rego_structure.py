@@ -38,6 +38,11 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
+def dotted_path(root: str, path: tuple[Segment, ...]) -> str:
+    """``input.snp.tcb[_].svn``: a path as Rego writes it, ``[_]`` for an index known only at evaluation."""
+    return root + "".join("[_]" if segment is None else f".{segment}" for segment in path)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reference:
     """A path the policy reads, rooted at ``input`` or ``data``."""
@@ -48,7 +53,7 @@ class Reference:
 
     @property
     def dotted(self) -> str:
-        return self.root + "".join("[_]" if s is None else f".{s}" for s in self.path)
+        return dotted_path(self.root, self.path)
 
     def startswith(self, *prefix: str) -> bool:
         return self.path[: len(prefix)] == prefix
@@ -336,7 +341,7 @@ class PolicyStructure:
                 return found
             resolved = self.resolve(module, node, None)
             if resolved is not None and resolved[0] == "input" and resolved[1]:
-                found.append(Reference(root="input", path=resolved[1], location=Location(file="", line=0)).dotted)
+                found.append(dotted_path(*resolved))
             return found
         return [
             path
