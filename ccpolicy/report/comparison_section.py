@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ccpolicy.comparison.results import ResultRecord, ResultStatus, StepSummary
 from ccpolicy.comparison.workloads import WorkloadKind
@@ -147,18 +147,19 @@ def _quantity(source_id: str, pointer: str, value: float | None, unit: Unit) -> 
 def _backend_result(source_id: str, index: int, record: ResultRecord, several: bool) -> BackendResult:
     base = record_pointer(index)
     label = f"{record.backend} ({source_id})" if several else record.backend
+    identity = BackendResult(
+        label=label,
+        backend=record.backend,
+        technology=record.technology,
+        library=record.library,
+        library_version=record.library_version,
+        status=record.status.value,
+        detail=record.detail,
+        source_id=source_id,
+        pointer=base,
+    )
     if record.status is not ResultStatus.OK:
-        return BackendResult(
-            label=label,
-            backend=record.backend,
-            technology=record.technology,
-            library=record.library,
-            library_version=record.library_version,
-            status=record.status.value,
-            detail=record.detail,
-            source_id=source_id,
-            pointer=base,
-        )
+        return identity
 
     def phase(name: str) -> Quantity | None:
         timing = record.phase(name)
@@ -184,16 +185,8 @@ def _backend_result(source_id: str, index: int, record: ResultRecord, several: b
             divisor_pointer=join_pointer(base, "timings_s", "end_to_end", "median"),
         )
     steps = tuple(_step(source_id, base, position, step) for position, step in enumerate(record.extra_steps))
-    return BackendResult(
-        label=label,
-        backend=record.backend,
-        technology=record.technology,
-        library=record.library,
-        library_version=record.library_version,
-        status=record.status.value,
-        detail=record.detail,
-        source_id=source_id,
-        pointer=base,
+    return replace(
+        identity,
         end_to_end=phase("end_to_end"),
         setup=phase("setup"),
         encode=phase("encode"),
