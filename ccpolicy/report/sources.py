@@ -9,6 +9,12 @@ from ccpolicy.report.model import Provenance, Quantity, Source, SourceFact, Unit
 from ccpolicy.report.verifier_bench_file import LIBRARIES_KEY, VerifierBenchFile
 
 
+def _counted(label: str, value: float | None, unit: Unit, source_id: str, pointer: str) -> SourceFact:
+    """A measured fact of the file; one without a value is left out of the source."""
+    quantity = None if value is None else Quantity(value=value, unit=unit, source_id=source_id, pointer=pointer)
+    return SourceFact(label=label, quantity=quantity)
+
+
 def results_source(source_id: str, loaded: BenchResultsFile) -> Source:
     results = loaded.results
     machine = results.machine
@@ -17,38 +23,12 @@ def results_source(source_id: str, loaded: BenchResultsFile) -> Source:
         SourceFact(label="date", text=results.created, pointer="/created"),
         SourceFact(label="ccpolicy", text=results.ccpolicy_version, pointer="/ccpolicy_version"),
         SourceFact(label="CPU", text=machine.cpu_model, pointer="/machine/cpu_model"),
-    ]
-    if machine.logical_cpus is not None:
-        facts.append(
-            SourceFact(
-                label="logical CPUs",
-                quantity=Quantity(
-                    value=machine.logical_cpus, unit=Unit.COUNT, source_id=source_id, pointer="/machine/logical_cpus"
-                ),
-            )
-        )
-    if machine.memory_bytes is not None:
-        facts.append(
-            SourceFact(
-                label="memory",
-                quantity=Quantity(
-                    value=machine.memory_bytes, unit=Unit.BYTES, source_id=source_id, pointer="/machine/memory_bytes"
-                ),
-            )
-        )
-    facts += [
+        _counted("logical CPUs", machine.logical_cpus, Unit.COUNT, source_id, "/machine/logical_cpus"),
+        _counted("memory", machine.memory_bytes, Unit.BYTES, source_id, "/machine/memory_bytes"),
         SourceFact(label="system", text=machine.system, pointer="/machine/system"),
         SourceFact(label="Python", text=machine.python, pointer="/machine/python"),
-        SourceFact(
-            label="threads per backend",
-            quantity=Quantity(
-                value=settings.threads, unit=Unit.COUNT, source_id=source_id, pointer="/settings/threads"
-            ),
-        ),
-        SourceFact(
-            label="repetitions",
-            quantity=Quantity(value=settings.repeat, unit=Unit.COUNT, source_id=source_id, pointer="/settings/repeat"),
-        ),
+        _counted("threads per backend", settings.threads, Unit.COUNT, source_id, "/settings/threads"),
+        _counted("repetitions", settings.repeat, Unit.COUNT, source_id, "/settings/repeat"),
         SourceFact(label="seed", text=str(settings.seed), pointer="/settings/seed"),
     ]
     libraries = tuple(
@@ -71,15 +51,7 @@ def verifier_bench_source(source_id: str, loaded: VerifierBenchFile) -> Source:
         SourceFact(label="pytest-benchmark", text=loaded.tool_version, pointer="/version"),
         SourceFact(label="CPU", text=loaded.cpu, pointer="/machine_info/cpu/brand_raw"),
     ]
-    if loaded.logical_cpus is not None:
-        facts.append(
-            SourceFact(
-                label="logical CPUs",
-                quantity=Quantity(
-                    value=loaded.logical_cpus, unit=Unit.COUNT, source_id=source_id, pointer="/machine_info/cpu/count"
-                ),
-            )
-        )
+    facts.append(_counted("logical CPUs", loaded.logical_cpus, Unit.COUNT, source_id, "/machine_info/cpu/count"))
     facts += [
         SourceFact(label="Python", text=loaded.python, pointer="/machine_info/python_version"),
         SourceFact(label="commit", text=loaded.commit, pointer="/commit_info/id"),
